@@ -1,0 +1,213 @@
+"""Core API: the area tree, who am I, API tokens, staff role grants and the audit trail."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import mixins, permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from portal import services
+from portal.api_base import ErrorSerializer
+from portal.audit import audit_record, client_ip
+from portal.constants import AuditEventType, StaffRole
+from portal.filters import AreaFilter, AuditEventFilter, RoleGrantFilter
+from portal.models import Area, AuditEvent, RoleGrant, User
+from portal.scoped_views import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_exempt
+from portal.selectors import user_active_grants
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    has_children = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level", "parent", "path", "has_children"]
+
+
+
+@scope_exempt("The division tree is public reference data.")
+@extend_schema_view(list=extend_schema(responses={200: AreaSerializer(many=True), 400: ErrorSerializer}),
+                    retrieve=extend_schema(responses={200: AreaSerializer, 404: ErrorSerializer}))
+class AreaViewSet(ReadOnlyModelViewSet):
+    """The tier tree: browse by parent and level. Public."""
+
+    serializer_class = AreaSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_class = AreaFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        children = Area.objects.filter(parent=OuterRef("pk"))
+        return Area.objects.annotate(has_children=Exists(children)).order_by("code")
+
+    def paginate_queryset(self, queryset):
+        # A street can hold over 100 communities; the picker asks for them in one page.
+        self.paginator.max_page_size = 500
+        return super().paginate_queryset(queryset)
+
+
+class GrantAreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level"]
+
+
+class MyGrantSerializer(serializers.ModelSerializer):
+    area = GrantAreaSerializer(read_only=True)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["id", "role", "area", "valid_from", "valid_to"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+    grants = MyGrantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "phone", "account_type", "is_superuser", "roles", "grants"]
+
+
+@scope_exempt("Answers about the signed-in user only.")
+class MeView(APIView):
+    """Who am I: account, roles and the areas I act on."""
+
+    @extend_schema(responses={200: MeSerializer, 401: ErrorSerializer})
+    def get(self, request):
+        user = request.user
+        grants = user_active_grants(user=user)
+        user.grants = grants
+        user.roles = sorted({user.account_type} - {"staff"} | {g.role for g in grants})
+        return Response(MeSerializer(user).data)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+@scope_exempt("Issues a token to the user who proves their password.")
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (send it as `Authorization: Token …`)."""
+
+    @extend_schema(request=ObtainAuthToken.serializer_class, responses={200: TokenResponseSerializer, **ERRORS})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        if created:
+            audit_record(event_type=AuditEventType.API_TOKEN_ISSUED, actor=user, obj=user,
+                         ip_address=client_ip(request))
+        return Response({"token": token.key})
+
+
+class GrantUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name"]
+
+
+class RoleGrantSerializer(serializers.ModelSerializer):
+    user = GrantUserSerializer(read_only=True)
+    area = GrantAreaSerializer(read_only=True)
+    granted_by = serializers.CharField(source="granted_by.username", read_only=True, default=None)
+    active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RoleGrant
+        fields = ["id", "user", "role", "area", "valid_from", "valid_to", "granted_by", "created_at",
+                  "revoked_at", "active"]
+
+    def get_active(self, grant) -> bool:
+        return grant.is_active()
+
+
+class RoleGrantCreateSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=StaffRole.choices)
+    area = serializers.CharField(max_length=12)
+    valid_from = serializers.DateField(required=False)
+    valid_to = serializers.DateField(required=False, allow_null=True)
+
+    def validate_area(self, value):
+        area = Area.objects.filter(code=value).first()
+        if area is None:
+            raise serializers.ValidationError("未知的区划代码。", code="unknown_area")
+        return area
+
+    def validate_username(self, value):
+        user = User.objects.filter(username=value).first()
+        if user is None:
+            raise serializers.ValidationError("没有这个用户名。", code="unknown_user")
+        return user
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: RoleGrantSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(responses={200: RoleGrantSerializer, **ERRORS}),
+)
+class RoleGrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+    """Staff role grants in the administrator's subtree."""
+
+    queryset = RoleGrant.objects.select_related("user", "area", "granted_by")
+    serializer_class = RoleGrantSerializer
+    filterset_class = RoleGrantFilter
+    scope_roles = [StaffRole.ADMINISTRATOR]
+
+    @extend_schema(request=RoleGrantCreateSerializer, responses={201: RoleGrantSerializer, **ERRORS})
+    def create(self, request):
+        data = RoleGrantCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        grant = services.role_grant_create(
+            actor=request.user, user=data.validated_data["username"], role=data.validated_data["role"],
+            area=data.validated_data["area"], valid_from=data.validated_data.get("valid_from"),
+            valid_to=data.validated_data.get("valid_to"))
+        return Response(RoleGrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RoleGrantSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        grant = services.role_grant_revoke(actor=request.user, grant=self.get_object())
+        return Response(RoleGrantSerializer(grant).data)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "event_type", "kind", "occurred_at", "actor", "object_type", "object_id", "object_repr",
+                  "area", "old_values", "new_values"]
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: AuditEventSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(responses={200: AuditEventSerializer, **ERRORS}),
+)
+class AuditEventViewSet(ScopedReadOnlyViewSet):
+    """The audit trail of the administrator's subtree (read-only)."""
+
+    queryset = AuditEvent.objects.select_related("actor")
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    scope_roles = [StaffRole.ADMINISTRATOR]
+
+
+@scope_exempt("The OpenAPI schema describes endpoints, not records.")
+class SchemaView(SpectacularAPIView):
+    permission_classes = [permissions.AllowAny]
+
+
+@scope_exempt("API documentation page, served from local assets.")
+class DocsView(SpectacularSwaggerView):
+    permission_classes = [permissions.AllowAny]

@@ -1,0 +1,69 @@
+"""Forms of the core pages. They parse and validate input; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from portal.constants import AccountType, StaffRole
+from portal.widgets import AreaField
+
+PUBLIC_TYPES = [(AccountType.JOB_SEEKER, AccountType.JOB_SEEKER.label), (AccountType.EMPLOYER, AccountType.EMPLOYER.label)]
+
+
+class NewAccountForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("Letters, digits and @ . + - _ only."))
+    full_name = forms.CharField(label=_("Full name"), max_length=64)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("At least 10 characters, not common and not all digits."))
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    # Service errors use the model's field names; show the password's on the first box.
+    service_field_names = {"password": "password1"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+    def add_service_errors(self, exc) -> None:
+        """Show a service's ValidationError on the matching fields."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                name = self.service_field_names.get(name, name)
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class SignUpForm(NewAccountForm):
+    account_type = forms.ChoiceField(label=_("I am"), choices=PUBLIC_TYPES, widget=forms.RadioSelect,
+                                     initial=AccountType.JOB_SEEKER)
+
+    field_order = ["account_type", "username", "full_name", "phone", "email", "password1", "password2"]
+
+
+class StaffAccountForm(NewAccountForm):
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
+    area = AreaField(label=_("Area"))
+    valid_from = forms.DateField(label=_("Valid from"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Leave empty for no end date."))
+
+    field_order = ["username", "full_name", "phone", "email", "role", "area", "valid_from", "valid_to",
+                   "password1", "password2"]
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
+        "inactive": _("This account is inactive."),
+    }

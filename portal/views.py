@@ -1,0 +1,227 @@
+"""Core pages: home, accounts, the staff workbench, staff accounts and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
+from django_filters.views import FilterMixin
+
+from portal import services
+from portal.audit import client_ip
+from portal.celery import app as celery_app
+from portal.constants import StaffRole
+from portal.filters import AuditEventFilter, RoleGrantFilter
+from portal.forms import LoginForm, SignUpForm, StaffAccountForm
+from portal.models import AuditEvent, RoleGrant
+from portal.scoped_views import StaffScopedViewMixin, scope_exempt
+from portal.selectors import user_active_grants
+
+
+@scope_exempt("Public home page.")
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+
+@scope_exempt("Public sign-up for job seekers and employers.")
+class SignUpView(FormView):
+    template_name = "registration/signup.html"
+    form_class = SignUpForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.user_sign_up(
+                username=data["username"], password=data["password1"], account_type=data["account_type"],
+                full_name=data["full_name"], phone=data["phone"], email=data["email"],
+                ip_address=client_ip(self.request))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
+        return redirect("home")
+
+
+@scope_exempt("Login page.")
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_login_record(user=form.get_user(), ip_address=client_ip(self.request))
+        return response
+
+    def form_invalid(self, form):
+        services.user_login_failed_record(username=form.data.get("username", ""), ip_address=client_ip(self.request))
+        return super().form_invalid(form)
+
+
+@scope_exempt("Ends the user's own session.")
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            services.user_logout_record(user=request.user, ip_address=client_ip(request))
+        return super().post(request, *args, **kwargs)
+
+
+@scope_exempt("Changes the user's own password.")
+class PasswordChangeView(LoginRequiredMixin, FormView):
+    template_name = "registration/password_change.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            user = services.user_password_change(
+                user=self.request.user, old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"], ip_address=client_ip(self.request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password has been changed."))
+        return redirect("home")
+
+
+@scope_exempt("Reports the health of the database and the task broker; no records.")
+def healthz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # any failure means unhealthy; say which
+        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
+    if celery_app.conf.task_always_eager:
+        checks["broker"] = {"ok": True, "mode": "in-process"}
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = {"ok": True, "mode": "redis"}
+        except Exception as exc:
+            checks["broker"] = {"ok": False, "mode": "redis", "error": exc.__class__.__name__}
+    ok = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+class WorkbenchView(StaffScopedViewMixin, TemplateView):
+    """The staff landing page: my roles and areas, and the tools they open."""
+
+    model = RoleGrant
+    template_name = "staff/workbench.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "grants": user_active_grants(user=self.request.user)}
+
+
+class FilteredListView(FilterMixin, ListView):
+    """A scoped list with a django-filter form and pagination."""
+
+    paginate_by = 20
+
+    def get_filtered_queryset(self):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        return self.filterset.qs if self.filterset.is_valid() else self.get_queryset().none()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {"data": self.request.GET or None, "request": self.request, "queryset": self.get_queryset()}
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {**super().get_context_data(**kwargs), "filter": self.filterset, "query": query.urlencode()}
+
+
+class StaffAccountListView(StaffScopedViewMixin, FilteredListView):
+    model = RoleGrant
+    scope_roles = [StaffRole.ADMINISTRATOR]
+    filterset_class = RoleGrantFilter
+    template_name = "staff/grant_list.html"
+    context_object_name = "grants"
+
+    def get_base_queryset(self):
+        return RoleGrant.objects.select_related("user", "area", "granted_by")
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.get_filtered_queryset(), page_size)
+
+
+class StaffAccountCreateView(StaffScopedViewMixin, FormView):
+    model = RoleGrant
+    scope_roles = [StaffRole.ADMINISTRATOR]
+    form_class = StaffAccountForm
+    template_name = "staff/grant_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            grant = services.staff_account_create(
+                actor=self.request.user, username=data["username"], password=data["password1"],
+                full_name=data["full_name"], phone=data["phone"], email=data["email"], role=data["role"],
+                area=data["area"], valid_from=data["valid_from"], valid_to=data["valid_to"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Staff account %(username)s created.") % {"username": grant.user.username})
+        return redirect("staff:grant-detail", pk=grant.pk)
+
+
+class StaffAccountDetailView(StaffScopedViewMixin, DetailView):
+    model = RoleGrant
+    scope_roles = [StaffRole.ADMINISTRATOR]
+    template_name = "staff/grant_detail.html"
+    context_object_name = "grant"
+
+    def get_base_queryset(self):
+        return RoleGrant.objects.select_related("user", "area", "granted_by", "revoked_by")
+
+    def get_context_data(self, **kwargs):
+        grant = self.object
+        history = (AuditEvent.objects.filter(object_type=grant._meta.label_lower, object_id=str(grant.pk))
+                   .select_related("actor")[:50])
+        return {**super().get_context_data(**kwargs), "history": history}
+
+
+class StaffAccountRevokeView(StaffScopedViewMixin, View):
+    model = RoleGrant
+    scope_roles = [StaffRole.ADMINISTRATOR]
+
+    def post(self, request, pk):
+        grant = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            services.role_grant_revoke(actor=request.user, grant=grant)
+            messages.success(request, _("The role has been revoked."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("staff:grant-detail", kwargs={"pk": pk}))
+
+
+class AuditEventListView(StaffScopedViewMixin, FilteredListView):
+    model = AuditEvent
+    scope_roles = [StaffRole.ADMINISTRATOR]
+    filterset_class = AuditEventFilter
+    template_name = "staff/audit_list.html"
+    context_object_name = "events"
+
+    def get_base_queryset(self):
+        return AuditEvent.objects.select_related("actor", "area")
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.get_filtered_queryset(), page_size)
+
