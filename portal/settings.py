@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -111,6 +112,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through the project's templates (the area picker lives in templates/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # Database: an SQLite file unless DATABASE_URL names a server.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
@@ -145,6 +149,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = not PRODUCTION  # development serves from the apps; production from collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
