@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import mixins, permissions, serializers, status
@@ -142,13 +143,13 @@ class RoleGrantCreateSerializer(serializers.Serializer):
     def validate_area(self, value):
         area = Area.objects.filter(code=value).first()
         if area is None:
-            raise serializers.ValidationError("未知的区划代码。", code="unknown_area")
+            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
         return area
 
     def validate_username(self, value):
         user = User.objects.filter(username=value).first()
         if user is None:
-            raise serializers.ValidationError("没有这个用户名。", code="unknown_user")
+            raise serializers.ValidationError(_("No account has this username."), code="unknown_user")
         return user
 
 

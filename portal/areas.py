@@ -16,6 +16,8 @@ from portal.models import Area, User
 
 WUHAN_DIVISIONS = Path(__file__).resolve().parent / "data" / "wuhan_divisions.csv"
 COLUMNS = ["code", "name", "level", "parent_code"]
+# Import reports are read by the city's data administrators, in Chinese.
+LEVEL_ZH = {"province": "省", "city": "市", "district": "区", "street": "街道", "community": "社区"}
 
 
 class AreaImportError(Exception):
@@ -86,14 +88,15 @@ def _validate(rows: list[AreaRow], existing: dict[str, Area]) -> list[str]:
         level = AreaLevel(row.level)
         if not row.parent_code:
             if level not in (AreaLevel.PROVINCE, AreaLevel.CITY):
-                errors.append(f"第 {row.line} 行：{AreaLevel(level).label}必须有上级区划")
+                errors.append(f"第 {row.line} 行：{LEVEL_ZH[level]}必须有上级区划")
             continue
         parent = seen.get(row.parent_code)
         parent_level = parent.level if parent else (existing[row.parent_code].level if row.parent_code in existing else None)
         if parent_level is None:
             errors.append(f"第 {row.line} 行：上级区划代码 {row.parent_code} 不存在")
         elif parent_level != PARENT_LEVEL[level]:
-            errors.append(f"第 {row.line} 行：{level.label}的上级应为{PARENT_LEVEL[level].label}，而 {row.parent_code} 是 {AreaLevel(parent_level).label}")
+            errors.append(f"第 {row.line} 行：{LEVEL_ZH[level]}的上级应为{LEVEL_ZH[PARENT_LEVEL[level]]}，"
+                          f"而 {row.parent_code} 是{LEVEL_ZH[parent_level]}")
         elif not row.code.startswith(Area.path_for(row.parent_code, parent_level)):
             errors.append(f"第 {row.line} 行：区划代码 {row.code} 不以上级 {row.parent_code} 的代码前缀开头")
     return errors
