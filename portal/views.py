@@ -137,7 +137,9 @@ class FilteredListView(FilterMixin, ListView):
 
     def get_filtered_queryset(self):
         self.filterset = self.get_filterset(self.get_filterset_class())
-        return self.filterset.qs if self.filterset.is_valid() else self.get_queryset().none()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.get_queryset().none()  # the form shows what is wrong
+        return self.filterset.qs
 
     def get_filterset_kwargs(self, filterset_class):
         return {"data": self.request.GET or None, "request": self.request, "queryset": self.get_queryset()}
