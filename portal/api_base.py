@@ -61,7 +61,7 @@ def exception_handler(exc, context):
         if isinstance(full, list):
             full = {"non_field_errors": full}
         body["code"] = "invalid"
-        body["message"] = _("Please check the fields marked below.")
+        body["message"] = _("Some fields are invalid; see the field errors.")
         body["fields"] = full
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

@@ -14,7 +14,7 @@ class AreaFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=AreaLevel.choices, label=_("level"))
     name = django_filters.CharFilter(lookup_expr="contains", label=_("name contains"))
     within = django_filters.CharFilter(method="filter_within", label=_("within area"),
-                                       help_text=_("Areas in the subtree of this code, the area included."))
+                                       help_text=_("This area and every area below it."))
 
     class Meta:
         model = Area

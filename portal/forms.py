@@ -21,7 +21,7 @@ class NewAccountForm(forms.Form):
     password1 = forms.CharField(label=_("Password"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                 help_text=_("At least 10 characters, not common and not all digits."))
-    password2 = forms.CharField(label=_("Password again"), strip=False,
+    password2 = forms.CharField(label=_("Confirm password"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     # Service errors use the model's field names; show the password's on the first box.
@@ -44,7 +44,7 @@ class NewAccountForm(forms.Form):
 
 
 class SignUpForm(NewAccountForm):
-    account_type = forms.ChoiceField(label=_("I am"), choices=PUBLIC_TYPES, widget=forms.RadioSelect,
+    account_type = forms.ChoiceField(label=_("Account type"), choices=PUBLIC_TYPES, widget=forms.RadioSelect,
                                      initial=AccountType.JOB_SEEKER)
 
     field_order = ["account_type", "username", "full_name", "phone", "email", "password1", "password2"]

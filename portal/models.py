@@ -161,10 +161,10 @@ class RoleGrant(AreaOwnedModel):
 
 class AuditEventQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
-        raise ValidationError(_("Audit events are never changed."))
+        raise ValidationError(_("Audit events cannot be changed."))
 
     def delete(self):
-        raise ValidationError(_("Audit events are never deleted."))
+        raise ValidationError(_("Audit events cannot be deleted."))
 
 
 class AuditEvent(models.Model):
@@ -207,8 +207,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError(_("Audit events are never changed."))
+            raise ValidationError(_("Audit events cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("Audit events are never deleted."))
+        raise ValidationError(_("Audit events cannot be deleted."))

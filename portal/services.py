@@ -72,7 +72,7 @@ def _check_grant(*, actor: User, role: str, area: Area, valid_from: datetime.dat
         raise ValidationError({"role": [ValidationError(_("Unknown role."), code="invalid")]})
     if area.level not in ROLE_LEVELS[StaffRole(role)]:
         raise ValidationError({"area": [ValidationError(
-            _("A %(role)s works at a %(levels)s, not at a %(level)s.") % {
+            _("The %(role)s role can only be granted at: %(levels)s (not %(level)s).") % {
                 "role": StaffRole(role).label,
                 "levels": " / ".join(str(lv.label) for lv in LEVEL_ORDER if lv in ROLE_LEVELS[StaffRole(role)]),
                 "level": area.get_level_display(),
@@ -96,7 +96,7 @@ def role_grant_create(
     valid_from = valid_from or timezone.localdate()
     _check_grant(actor=actor, role=role, area=area, valid_from=valid_from, valid_to=valid_to)
     if user.account_type != AccountType.STAFF:
-        raise ValidationError({"user": [ValidationError(_("Staff roles go to staff accounts only."), code="invalid")]})
+        raise ValidationError({"user": [ValidationError(_("Staff roles can only be granted to staff accounts."), code="invalid")]})
     grant = RoleGrant(user=user, role=role, area=area, granted_by=actor, valid_from=valid_from, valid_to=valid_to)
     try:
         with transaction.atomic():
