@@ -170,3 +170,11 @@ def test_audit_page_lists_events_of_my_subtree_only(client, tree):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
+
+
+def test_pages_are_chinese_whatever_the_browser_asks_until_english_is_chosen(client, settings):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode() and response["Content-Language"] == "zh-hans"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert '<html lang="en">' in response.content.decode() and response["Content-Language"] == "en"
