@@ -1,7 +1,7 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Browser downloads are not available, so Playwright launches the system Chromium at /usr/bin/chromium.
-One browser serves the whole session; each test gets a fresh context (cookies, storage) and page,
+One browser serves all the browser tests; each test gets a fresh context (cookies, storage) and page,
 either phone-sized (`page`, `phone_page`) or desktop-sized (`desktop_page`).
 
 Every page records what it did in `page.log` (a PageLog): requests, failed requests, HTTP errors
@@ -10,16 +10,11 @@ and console errors, so a journey can assert that nothing went wrong along the wa
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-# Playwright's sync API keeps an event loop in the main thread; Django would otherwise refuse
-# database access from test code ("You cannot call this from an async context").
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,16 +49,27 @@ class PageLog:
         return self.failed + self.http_errors + self.console_errors + self.page_errors
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all the browser tests, started by the first and closed after the last.
+
+    While Playwright runs, its sync API keeps an asyncio loop marked as running in the main
+    thread, and Django refuses database access from test code ("You cannot call this from an
+    async context") unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The variable is set only for the
+    browser's lifetime: set for the whole session it would also reach subprocesses of other tests,
+    and `manage.py check --deploy` rightly fails on it (async.E001). For the same reason the
+    browser lives for this package, not the session, so no later test runs beside its loop.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
 
 
 def _open_page(browser, options: dict):
