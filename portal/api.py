@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import mixins, permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,12 +14,17 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from portal import services
 from portal.api_base import ErrorSerializer
-from portal.audit import audit_record, client_ip
-from portal.constants import AuditEventType, StaffRole
+from portal.audit import client_ip
+from portal.constants import StaffRole
 from portal.filters import AreaFilter, AuditEventFilter, RoleGrantFilter
 from portal.models import Area, AuditEvent, RoleGrant, User
 from portal.scoped_views import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_exempt
-from portal.selectors import user_active_grants
+from portal.selectors import (
+    area_by_code,
+    area_tree,
+    user_active_grants,
+    user_by_username,
+)
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -47,8 +50,7 @@ class AreaViewSet(ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):
-        children = Area.objects.filter(parent=OuterRef("pk"))
-        return Area.objects.annotate(has_children=Exists(children)).order_by("code")
+        return area_tree()
 
     def paginate_queryset(self, queryset):
         # A street can hold over 100 communities; the picker asks for them in one page.
@@ -104,12 +106,8 @@ class TokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        token, created = Token.objects.get_or_create(user=user)
-        if created:
-            audit_record(event_type=AuditEventType.API_TOKEN_ISSUED, actor=user, obj=user,
-                         ip_address=client_ip(request))
-        return Response({"token": token.key})
+        token = services.api_token_issue(user=serializer.validated_data["user"], ip_address=client_ip(request))
+        return Response({"token": token})
 
 
 class GrantUserSerializer(serializers.ModelSerializer):
@@ -141,13 +139,13 @@ class RoleGrantCreateSerializer(serializers.Serializer):
     valid_to = serializers.DateField(required=False, allow_null=True)
 
     def validate_area(self, value):
-        area = Area.objects.filter(code=value).first()
+        area = area_by_code(code=value)
         if area is None:
             raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
         return area
 
     def validate_username(self, value):
-        user = User.objects.filter(username=value).first()
+        user = user_by_username(username=value)
         if user is None:
             raise serializers.ValidationError(_("No account has this username."), code="unknown_user")
         return user

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
 from portal.audit import audit_record
-from portal.constants import LEVEL_ORDER, LEVEL_PREFIX_WIDTH, PARENT_LEVEL, AreaLevel, AuditEventType
+from portal.constants import (
+    LEVEL_ORDER,
+    LEVEL_PREFIX_WIDTH,
+    PARENT_LEVEL,
+    AreaLevel,
+    AuditEventType,
+)
 from portal.models import Area, User
 
 WUHAN_DIVISIONS = Path(__file__).resolve().parent / "data" / "wuhan_divisions.csv"

@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from portal import services
-from portal.constants import AccountType, AreaLevel, StaffRole
+from portal.constants import AccountType, StaffRole
 from portal.models import Area, RoleGrant, User
 
 DEMO_DISTRICTS = {"jiangan": "420102000000", "wuchang": "420106000000"}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.constants import AreaLevel, AuditEventType, AuditKind, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
+from portal.selectors import area_by_code
 
 
 class AreaFilter(django_filters.FilterSet):
@@ -26,7 +27,7 @@ class AreaFilter(django_filters.FilterSet):
         return queryset.filter(parent_id=value)
 
     def filter_within(self, queryset, name, value):
-        area = Area.objects.filter(code=value).first()
+        area = area_by_code(code=value)
         return queryset.filter(path__startswith=area.path) if area else queryset.none()
 
 
@@ -41,7 +42,7 @@ class RoleGrantFilter(django_filters.FilterSet):
         fields = ["role", "area", "active", "q"]
 
     def filter_area(self, queryset, name, value):
-        area = Area.objects.filter(code=value).first()
+        area = area_by_code(code=value)
         return queryset.within(area) if area else queryset.none()
 
     def filter_active(self, queryset, name, value):

@@ -16,7 +16,6 @@ from rest_framework import permissions, viewsets
 from portal.scoping import ScopedQuerySet, has_staff_role
 
 
-
 class ScopedMixin:
     """Resolves jurisdiction before any handler runs.
 

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.constants import LEVEL_ORDER, ROLE_LEVELS, AccountType, AuditEventType, StaffRole
+from portal.constants import (
+    LEVEL_ORDER,
+    ROLE_LEVELS,
+    AccountType,
+    AuditEventType,
+    StaffRole,
+)
 from portal.models import Area, RoleGrant, User
 from portal.scoping import OutOfScope, forget_cached_scope, scope_paths
 
@@ -191,3 +197,14 @@ def user_password_change(*, user: User, old_password: str, new_password: str,
     user.save(update_fields=["password"])
     audit_record(event_type=AuditEventType.USER_PASSWORD_CHANGED, actor=user, obj=user, ip_address=ip_address)
     return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, ip_address: str | None = None) -> str:
+    """The user's API token, created and audited on first request."""
+    from rest_framework.authtoken.models import Token
+
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit_record(event_type=AuditEventType.API_TOKEN_ISSUED, actor=user, obj=user, ip_address=ip_address)
+    return token.key

@@ -24,7 +24,7 @@ from portal.filters import AuditEventFilter, RoleGrantFilter
 from portal.forms import LoginForm, SignUpForm, StaffAccountForm
 from portal.models import AuditEvent, RoleGrant
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.selectors import user_active_grants
+from portal.selectors import audit_history, user_active_grants
 
 
 @scope_exempt("Public home page.")
@@ -195,8 +195,7 @@ class StaffAccountDetailView(StaffScopedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         grant = self.object
-        history = (AuditEvent.objects.filter(object_type=grant._meta.label_lower, object_id=str(grant.pk))
-                   .select_related("actor")[:50])
+        history = audit_history(obj=grant, fetched_by=self.request.user)
         return {**super().get_context_data(**kwargs), "history": history}
 
 

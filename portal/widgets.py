@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.constants import LEVEL_ORDER, AreaLevel
 from portal.models import Area
-from portal.selectors import area_children, area_with_ancestors
+from portal.selectors import (
+    area_by_code,
+    area_children,
+    area_first_of_level,
+    area_with_ancestors,
+)
 
 
 class AreaPickerWidget(forms.Widget):
@@ -42,7 +47,7 @@ class AreaPickerWidget(forms.Widget):
         code = value.code if isinstance(value, Area) else value
         chain = {a.level: a for a in area_with_ancestors(code=code)}
         top_parent_level = LEVEL_ORDER[LEVEL_ORDER.index(self.levels[0]) - 1]
-        parent = chain.get(top_parent_level) or Area.objects.filter(level=top_parent_level).order_by("code").first()
+        parent = chain.get(top_parent_level) or area_first_of_level(level=top_parent_level)
         selects = []
         base_id = context["widget"]["attrs"].get("id", f"id_{name}")
         for level in self.levels:
@@ -59,7 +64,7 @@ class AreaPickerWidget(forms.Widget):
             parent = chosen
             if chosen is None:
                 parent = None
-        context["widget"].update({"selects": selects, "loaded": Area.objects.exists()})
+        context["widget"].update({"selects": selects, "loaded": bool(selects[0]["options"])})
         return context
 
 
@@ -79,7 +84,7 @@ class AreaField(forms.Field):
             return None
         if isinstance(value, Area):
             return value
-        area = Area.objects.filter(code=str(value)).first()
+        area = area_by_code(code=value)
         if area is None:
             raise ValidationError(self.error_messages["unknown"], code="unknown")
         return area

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.urls import reverse
 
 from portal.constants import AccountType, AuditEventType, StaffRole
 from portal.models import AuditEvent, RoleGrant
