@@ -141,6 +141,9 @@ class FilteredListView(FilterMixin, ListView):
             return self.get_queryset().none()  # the form shows what is wrong
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.get_filtered_queryset(), page_size)
+
     def get_filterset_kwargs(self, filterset_class):
         return {"data": self.request.GET or None, "request": self.request, "queryset": self.get_queryset()}
 
@@ -159,9 +162,6 @@ class StaffAccountListView(StaffScopedViewMixin, FilteredListView):
 
     def get_base_queryset(self):
         return RoleGrant.objects.select_related("user", "area", "granted_by")
-
-    def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(self.get_filtered_queryset(), page_size)
 
 
 class StaffAccountCreateView(StaffScopedViewMixin, FormView):
@@ -222,7 +222,4 @@ class AuditEventListView(StaffScopedViewMixin, FilteredListView):
 
     def get_base_queryset(self):
         return AuditEvent.objects.select_related("actor", "area")
-
-    def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(self.get_filtered_queryset(), page_size)
 
