@@ -1,26 +1,64 @@
 """Navigation by role for the site shell."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.constants import StaffRole
+from portal.constants import AccountType, StaffRole
 from portal.scoping import has_staff_role
+
+# (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
+PUBLIC, SEEKER, EMPLOYER, STAFF, CLERK, ADMINISTRATOR, SUPERUSER = (
+    "public", "seeker", "employer", "staff", "clerk", "administrator", "superuser")
+NAV = [
+    ("home", _("Home"), PUBLIC),
+    ("jobs:search", _("Find a job"), PUBLIC),
+    ("jobs:fair-list", _("Job fairs"), PUBLIC),
+    ("jobs:agency-list", _("Licensed agencies"), PUBLIC),
+    ("jobs:my-profile", _("My profile"), SEEKER),
+    ("jobs:my-applications", _("My applications"), SEEKER),
+    ("jobs:employer-home", _("My organisation"), EMPLOYER),
+    ("staff:workbench", _("Workbench"), STAFF),
+    ("staff-jobs:vacancy-review", _("Vacancy review"), CLERK),
+    ("staff-jobs:employer-list", _("Employers"), CLERK),
+    ("staff-jobs:referral-list", _("Referrals"), CLERK),
+    ("staff:grant-list", _("Staff accounts"), ADMINISTRATOR),
+    ("staff:audit-list", _("Audit trail"), ADMINISTRATOR),
+    ("admin:index", _("System administration"), SUPERUSER),
+    ("api:docs", _("API"), PUBLIC),
+]
+
+
+def _audiences(user) -> set[str]:
+    found = {PUBLIC}
+    if user is None or not user.is_authenticated:
+        return found
+    if user.account_type == AccountType.JOB_SEEKER:
+        found.add(SEEKER)
+    if user.account_type == AccountType.EMPLOYER:
+        found.add(EMPLOYER)
+    if has_staff_role(user):
+        found.add(STAFF)
+    if has_staff_role(user, [StaffRole.CLERK]):
+        found.add(CLERK)
+    if has_staff_role(user, [StaffRole.ADMINISTRATOR]):
+        found.add(ADMINISTRATOR)
+    if user.is_superuser:
+        found.add(SUPERUSER)
+    return found
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    items = [(reverse("home"), _("Home"))]
-    is_staff_member = user is not None and has_staff_role(user)
-    if user is not None and user.is_authenticated:
-        if is_staff_member:
-            items.append((reverse("staff:workbench"), _("Workbench")))
-        if has_staff_role(user, [StaffRole.ADMINISTRATOR]):
-            items.append((reverse("staff:grant-list"), _("Staff accounts")))
-            items.append((reverse("staff:audit-list"), _("Audit trail")))
-        if user.is_superuser:
-            items.append((reverse("admin:index"), _("System administration")))
-    items.append((reverse("api:docs"), _("API")))
+    audiences = _audiences(user)
     current = request.path if request is not None else ""
-    nav = [{"url": url, "label": label, "current": url == current or (url != "/" and current.startswith(url))}
-           for url, label in items]
-    return {"nav_items": nav, "is_staff_member": is_staff_member}
+    nav = []
+    for name, label, audience in NAV:
+        if audience not in audiences:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        nav.append({"url": url, "label": label,
+                    "current": url == current or (url != "/" and current.startswith(url))})
+    return {"nav_items": nav, "is_staff_member": STAFF in audiences}

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from jobs import urls as jobs_urls
 from portal import api, views
 
 router = DefaultRouter()
@@ -23,7 +24,9 @@ staff_patterns = [
 api_patterns = [
     path("me/", api.MeView.as_view(), name="me"),
     path("auth/token/", api.TokenView.as_view(), name="token"),
+    path("staff/jobs/", include((jobs_urls.staff_api, "staff-jobs"))),
     path("staff/", include((staff_router.urls, "api-staff"))),
+    path("jobs/", include((jobs_urls.api, "jobs"))),
     path("schema/", api.SchemaView.as_view(), name="schema"),
     path("docs/", api.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
@@ -39,7 +42,9 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/jobs/", include((jobs_urls.staff, "staff-jobs"))),
     path("staff/", include((staff_patterns, "staff"))),
+    path("jobs/", include((jobs_urls.public, "jobs"))),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

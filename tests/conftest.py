@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from jobs.models import Occupation
+from jobs.reference import reference_load
 from portal.areas import areas_load_file
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, RoleGrant, User
@@ -101,13 +103,15 @@ def api_client() -> APIClient:
 def committed_tree(request, django_db_blocker):
     """For transactional tests (live server, Celery worker): data is committed, then flushed.
 
-    The flush after the test empties every table, so the tree is loaded again afterwards for
-    the tests that follow.
+    The flush after the test empties every table, so the tree and the reference tables
+    (occupations, industries) are loaded again afterwards for the tests that follow.
     """
     def reload():
         with django_db_blocker.unblock():
             if not Area.objects.filter(code="420100000000").exists():
                 areas_load_file()
+            if not Occupation.objects.exists():
+                reference_load()
 
     request.addfinalizer(reload)
     request.getfixturevalue("transactional_db")

@@ -1,0 +1,4 @@
+public = []
+staff = []
+api = []
+staff_api = []
