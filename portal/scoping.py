@@ -51,8 +51,10 @@ def forget_cached_scope(user) -> None:
         del user._active_grants_cache
 
 
-def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
-    """Area path prefixes the user acts on, optionally only through the given staff roles.
+def scope_paths(user, roles: Iterable[str] | None = None, levels: Iterable[str] | None = None) -> list[str]:
+    """Area path prefixes the user acts on, optionally only through the given staff roles and
+    through grants held at the given area levels (a district clerk verifies employers; a
+    community clerk does not).
 
     A superuser (the system administrator) acts on everything. Anyone else acts only through
     active grants; no grant means an empty list, which filters to nothing.
@@ -62,34 +64,39 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
     if user.is_superuser:
         return [ALL_AREAS]
     wanted = set(roles) if roles is not None else None
-    paths = sorted(
-        {grant.area.path for grant in _active_grants(user) if wanted is None or grant.role in wanted}
-    )
+    at_levels = set(levels) if levels is not None else None
+    paths = sorted({
+        grant.area.path for grant in _active_grants(user)
+        if (wanted is None or grant.role in wanted) and (at_levels is None or grant.area.level in at_levels)
+    })
     # Drop paths already covered by a shorter one, so the filter has as few terms as possible.
     return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
 
-def has_staff_role(user, roles: Iterable[str] | None = None) -> bool:
-    return bool(scope_paths(user, roles))
+def has_staff_role(user, roles: Iterable[str] | None = None, levels: Iterable[str] | None = None) -> bool:
+    return bool(scope_paths(user, roles, levels))
 
 
-def area_in_scope(user, area: Area | None, roles: Iterable[str] | None = None) -> bool:
+def area_in_scope(user, area: Area | None, roles: Iterable[str] | None = None,
+                  levels: Iterable[str] | None = None) -> bool:
     if area is None:
         return False
-    return any(area.path.startswith(prefix) for prefix in scope_paths(user, roles))
+    return any(area.path.startswith(prefix) for prefix in scope_paths(user, roles, levels))
 
 
-def assert_in_scope(user, area: Area | None, roles: Iterable[str] | None = None) -> None:
+def assert_in_scope(user, area: Area | None, roles: Iterable[str] | None = None,
+                    levels: Iterable[str] | None = None) -> None:
     """For creates and transitions: raise ``OutOfScope`` (a 404) unless the area is in scope."""
-    if not area_in_scope(user, area, roles):
+    if not area_in_scope(user, area, roles, levels):
         raise OutOfScope(_("Not found."))
 
 
 class ScopedQuerySet(models.QuerySet):
     """Queryset for area-owned models; ``visible_to`` is the only jurisdiction filter."""
 
-    def visible_to(self, user: User, roles: Iterable[str] | None = None) -> ScopedQuerySet:
-        prefixes = scope_paths(user, roles)
+    def visible_to(self, user: User, roles: Iterable[str] | None = None,
+                   levels: Iterable[str] | None = None) -> ScopedQuerySet:
+        prefixes = scope_paths(user, roles, levels)
         if not prefixes:
             return self.none()
         if ALL_AREAS in prefixes:

@@ -91,3 +91,12 @@ def test_out_of_scope_is_not_found_and_none_area_is_out(tree):
             assert_in_scope(clerk, area)
         from django.http import Http404
         assert isinstance(caught.value, Http404)
+
+
+def test_levels_narrow_the_scope_to_grants_held_at_those_levels(tree):
+    user = make_staff(StaffRole.CLERK, tree.c1)
+    RoleGrant.objects.create(user=user, role=StaffRole.CLERK, area=tree.d2)
+    assert scope_paths(user, roles=[StaffRole.CLERK], levels=["district"]) == [tree.d2.path]
+    assert_in_scope(user, tree.c3, levels=["district"])
+    with pytest.raises(OutOfScope):
+        assert_in_scope(user, tree.c1, levels=["district"])
