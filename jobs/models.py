@@ -228,8 +228,9 @@ class Application(AreaOwnedModel):
 class Referral(AreaOwnedModel):
     """职业介绍: a clerk refers a job seeker to a vacancy and records the outcome.
 
-    ``area`` is the referring clerk's window area. Kept general: the registration module's
-    10-working-day commitment is met by a referral of the person concerned.
+    ``area`` is the job seeker's residence area, so the clerks of that community, street and
+    district see it. Kept general: the registration module's 10-working-day commitment is met by
+    a referral of the person concerned.
     """
 
     seeker = models.ForeignKey(SeekerProfile, on_delete=models.PROTECT, related_name="referrals",
