@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+
+from jobs.models import Agency, Employer, JobFair, SeekerProfile, Vacancy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_jobs_demo_data_is_created_once_and_scales(capsys):
+    call_command("demo_data")
+    counts = (Employer.objects.count(), Vacancy.objects.count(), JobFair.objects.count(), Agency.objects.count())
+    assert counts[0] == 6 and counts[1] >= 30 and counts[2] == 1 and counts[3] == 3
+    assert Vacancy.objects.public().count() >= 20
+    assert SeekerProfile.objects.filter(account__username="seeker").exists()
+    assert all(v.search_text for v in Vacancy.objects.all())
+    call_command("demo_data")
+    assert (Employer.objects.count(), Vacancy.objects.count(), JobFair.objects.count(),
+            Agency.objects.count()) == counts
+
+    call_command("demo_data", "--scale", "1")
+    assert Vacancy.objects.count() == counts[1] + 500
+    assert "vacancies at scale: 500/500 written" in capsys.readouterr().out
+    call_command("demo_data", "--scale", "1")
+    assert Vacancy.objects.count() == counts[1] + 500
