@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.constants import AccountType, StaffRole
 from portal.scoping import has_staff_role
 
-# (url name, label, who sees it). Entries whose URL does not exist yet are skipped.
+# (url name, label, who sees it: one audience or a tuple of them). Entries whose URL does not
+# exist are skipped.
 PUBLIC, SEEKER, EMPLOYER, STAFF, CLERK, ADMINISTRATOR, SUPERUSER = (
     "public", "seeker", "employer", "staff", "clerk", "administrator", "superuser")
 NAV = [
@@ -16,11 +17,15 @@ NAV = [
     ("jobs:agency-list", _("Licensed agencies"), PUBLIC),
     ("jobs:my-profile", _("My profile"), SEEKER),
     ("jobs:my-applications", _("My applications"), SEEKER),
+    ("jobs:my-matches", _("Suggested jobs"), SEEKER),
     ("jobs:employer-home", _("My organisation"), EMPLOYER),
     ("staff:workbench", _("Workbench"), STAFF),
     ("staff-jobs:vacancy-review", _("Vacancy review"), CLERK),
-    ("staff-jobs:employer-list", _("Employers"), CLERK),
+    ("staff-jobs:employer-list", _("Employers"), (CLERK, ADMINISTRATOR)),
     ("staff-jobs:referral-list", _("Referrals"), CLERK),
+    ("staff-jobs:seeker-list", _("Job seekers"), CLERK),
+    ("staff-jobs:fair-list", _("Job fairs"), (CLERK, ADMINISTRATOR)),
+    ("staff-jobs:agency-list", _("Agencies"), STAFF),
     ("staff:grant-list", _("Staff accounts"), ADMINISTRATOR),
     ("staff:audit-list", _("Audit trail"), ADMINISTRATOR),
     ("admin:index", _("System administration"), SUPERUSER),
@@ -53,12 +58,17 @@ def navigation(request):
     current = request.path if request is not None else ""
     nav = []
     for name, label, audience in NAV:
-        if audience not in audiences:
+        wanted = audience if isinstance(audience, tuple) else (audience,)
+        if not audiences.intersection(wanted):
             continue
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        nav.append({"url": url, "label": label,
-                    "current": url == current or (url != "/" and current.startswith(url))})
+        nav.append({"url": url, "label": label})
+    # The current item is the longest URL that the path starts with (/jobs/ vs /jobs/me/profile/).
+    matches = [item["url"] for item in nav if current == item["url"] or (item["url"] != "/" and current.startswith(item["url"]))]
+    best = max(matches, key=len, default=None)
+    for item in nav:
+        item["current"] = item["url"] == best
     return {"nav_items": nav, "is_staff_member": STAFF in audiences}

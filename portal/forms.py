@@ -54,8 +54,8 @@ class StaffAccountForm(NewAccountForm):
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
     area = AreaField(label=_("Area"))
     valid_from = forms.DateField(label=_("Valid from"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                help_text=_("Leave empty for no end date."))
 
     field_order = ["username", "full_name", "phone", "email", "role", "area", "valid_from", "valid_to",

@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.role_grants_expire",
         "schedule": crontab(hour=0, minute=30),
     },
+    "vacancies-expire-nightly": {
+        "task": "jobs.tasks.vacancies_expire",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
 
 CACHES = (
@@ -213,6 +217,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called ``status`` with different choices; name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "jobs.constants.ApplicationStatus",
+        "ReferralOutcomeEnum": "jobs.constants.ReferralOutcome",
+        "VacancyStatusEnum": "jobs.constants.VacancyStatus",
+        "EmployerStatusEnum": "jobs.constants.EmployerStatus",
+        "FairStatusEnum": "jobs.constants.FairStatus",
+        "LicenceStatusEnum": "jobs.constants.LicenceStatus",
+    },
 }
 
 # Production hardening; check --deploy passes with these.

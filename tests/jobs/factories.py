@@ -31,7 +31,7 @@ def credit_code(n: int) -> str:
     return body + credit_code_check_character(body)
 
 
-def community(code="420102002001"):
+def community(code="420102002003"):  # 保成社区 of 大智街道, 江岸区 (tree.c1)
     return Area.objects.get(code=code)
 
 

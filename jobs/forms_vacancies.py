@@ -1,0 +1,175 @@
+"""Forms and filters of the vacancy pages. They parse input; services validate and write."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from jobs.constants import (
+    DESCRIPTION_MAX,
+    HEADCOUNT_MAX,
+    SALARY_CEILING,
+    TITLE_MAX,
+    CloseReason,
+    Education,
+    VacancyStatus,
+    WorkingTime,
+)
+from jobs.forms_employers import ServiceErrorsMixin
+from jobs.models import Vacancy
+from jobs.selectors.employers import employer_for_staff, industries
+from jobs.selectors.vacancies import districts_in_scope, occupation_by_code, occupation_groups
+from portal.constants import AreaLevel
+from portal.selectors import area_by_code
+from portal.widgets import AreaField
+
+CHOOSE = _("— choose —")
+
+
+def _occupation_choices():
+    return [("", CHOOSE), *occupation_groups()]
+
+
+class OccupationField(forms.ChoiceField):
+    """A middle group of 职业分类大典, chosen from a list grouped by major group."""
+
+    default_error_messages = {"invalid_choice": _("Unknown occupation; please choose from the list.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=_occupation_choices, **kwargs)
+
+    def clean(self, value):
+        code = super().clean(value)
+        return occupation_by_code(code=code) if code else None
+
+
+class VacancyForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Job title"), max_length=TITLE_MAX)
+    occupation = OccupationField(label=_("Occupation"))
+    industry = forms.ModelChoiceField(label=_("Industry"), queryset=industries(), empty_label=CHOOSE,
+                                      error_messages={"invalid_choice": _("Unknown industry; please choose again.")})
+    area = AreaField(label=_("Workplace"), allowed_levels={AreaLevel.STREET, AreaLevel.COMMUNITY},
+                     help_text=_("Choose the street, or the community if you know it. The district employment "
+                                 "service there reviews the vacancy."))
+    headcount = forms.IntegerField(label=_("Headcount"), min_value=1, max_value=HEADCOUNT_MAX, initial=1)
+    salary_min = forms.IntegerField(label=_("Minimum monthly salary (yuan)"), min_value=0, max_value=SALARY_CEILING)
+    salary_max = forms.IntegerField(label=_("Maximum monthly salary (yuan)"), min_value=0, max_value=SALARY_CEILING)
+    education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
+    experience_years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=50, initial=0)
+    working_time = forms.ChoiceField(label=_("Working time"), choices=WorkingTime.choices,
+                                     initial=WorkingTime.FULL_TIME)
+    description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX, strip=False,
+                                  widget=forms.Textarea(attrs={"rows": 8}),
+                                  help_text=lazy(lambda: _("Duties, requirements and working hours. Plain text; "
+                                                           "at most %(limit)d characters.")
+                                                 % {"limit": DESCRIPTION_MAX}, str)())
+    benefits = forms.CharField(label=_("Benefits"), max_length=300, required=False,
+                               help_text=_("For example: 五险一金, meals, housing."))
+    contact_name = forms.CharField(label=_("Contact person"), max_length=40)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20,
+                                    widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    closing_date = forms.DateField(label=_("Closing date"),
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    is_public_welfare = forms.BooleanField(label=_("Public-welfare post (公益性岗位)"), required=False)
+    open_to_hard_to_employ = forms.BooleanField(label=_("Open to hard-to-employ people"), required=False)
+    for_graduates = forms.BooleanField(label=_("For college graduates"), required=False)
+
+    SERVICE_FIELDS = ("title", "occupation", "industry", "area", "headcount", "salary_min", "salary_max",
+                      "education", "experience_years", "working_time", "description", "benefits", "contact_name",
+                      "contact_phone", "closing_date", "is_public_welfare", "open_to_hard_to_employ",
+                      "for_graduates")
+
+    def vacancy_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+    @classmethod
+    def initial_from(cls, vacancy: Vacancy) -> dict:
+        initial = {name: getattr(vacancy, name) for name in cls.SERVICE_FIELDS}
+        initial.update(occupation=vacancy.occupation_id, industry=vacancy.industry_id)
+        return initial
+
+
+class StaffVacancyForm(VacancyForm):
+    """A clerk posts a vacancy on behalf of a verified employer in the clerk's area."""
+
+    employer = forms.CharField(
+        label=_("Employer's unified social credit code"), max_length=18,
+        help_text=_("The employer must be registered in your area and verified."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}))
+
+    field_order = ["employer"]
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_employer(self):
+        code = self.cleaned_data["employer"].strip().upper()
+        employer = employer_for_staff(fetched_by=self.user, credit_code=code)
+        if employer is None:
+            raise forms.ValidationError(_("No employer with this code is registered in your area."), code="unknown")
+        return employer
+
+
+class VacancyReturnForm(ServiceErrorsMixin, forms.Form):
+    prefix = "return"
+    reason = forms.CharField(label=_("What should the employer correct?"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VacancyCloseForm(ServiceErrorsMixin, forms.Form):
+    prefix = "close"
+    reason = forms.ChoiceField(label=_("Reason for closing"),
+                               choices=[(CloseReason.FILLED, CloseReason.FILLED.label),
+                                        (CloseReason.WITHDRAWN, CloseReason.WITHDRAWN.label)])
+
+
+class VacancyReviewFilter(django_filters.FilterSet):
+    """Filters of the review queue: where, and which occupation."""
+
+    district = django_filters.ChoiceFilter(label=_("District"), method="filter_district", empty_label=_("All"))
+    area = django_filters.CharFilter(label=_("Within area (division code)"), method="filter_area")
+    occupation = django_filters.ChoiceFilter(label=_("Occupation"), method="filter_occupation",
+                                             empty_label=_("All"))
+
+    class Meta:
+        model = Vacancy
+        fields = ["district", "area", "occupation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request is not None else None
+        self.filters["district"].extra["choices"] = [(a.code, a.name) for a in districts_in_scope(fetched_by=user)]
+        self.filters["occupation"].extra["choices"] = occupation_groups_with_majors()
+
+    def filter_district(self, queryset, name, value: str):
+        return queryset.filter(area_path__startswith=value[:6])
+
+    def filter_area(self, queryset, name, value: str):
+        area = area_by_code(code=value.strip())
+        return queryset.within(area) if area else queryset.none()
+
+    def filter_occupation(self, queryset, name, value: str):
+        if "-" in value:
+            return queryset.filter(occupation_id=value)
+        return queryset.filter(occupation__parent_id=value)
+
+
+class VacancyFilter(VacancyReviewFilter):
+    q = django_filters.CharFilter(label=_("Title contains"), field_name="title", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=VacancyStatus.choices, empty_label=_("Any status"))
+
+    class Meta:
+        model = Vacancy
+        fields = ["q", "status", "district", "area", "occupation"]
+
+
+def occupation_groups_with_majors():
+    """Occupation filter choices: each major group (all of it) followed by its middle groups."""
+    choices = []
+    for label, middles in occupation_groups():
+        major_code = middles[0][0].split("-")[0]
+        choices.append((label, [(major_code, _("All of %(group)s") % {"group": label}), *middles]))
+    return choices

@@ -1,0 +1,257 @@
+"""Employers (用人单位): registration, changes, verification by the district, member units.
+
+An employer account registers its organisation; it stays pending until a clerk holding a grant at
+district level over the employer's area verifies or rejects it. A rejected employer corrects its
+details and resubmits. The district (a district-level clerk or administrator) makes a verified
+employer a member unit (会员单位) of the public HR market, or ends it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobs.constants import EMPLOYER_TRANSITIONS, EmployerStatus
+from jobs.models import Employer, Industry, Vacancy
+from jobs.search import vacancy_search_text
+from jobs.validators import validate_credit_code
+from portal.audit import audit_record
+from portal.constants import AccountType, AreaLevel, AuditEventType, StaffRole
+from portal.models import Area, User
+from portal.scoping import OutOfScope, assert_in_scope
+from portal.workflow import transition
+
+# Who verifies and rejects employers: a clerk whose grant is at district level over the employer.
+VERIFIER_ROLES = [StaffRole.CLERK]
+VERIFIER_LEVELS = [AreaLevel.DISTRICT]
+# Who makes member units: the district, through a clerk or an administrator granted there.
+MEMBERSHIP_ROLES = [StaffRole.CLERK, StaffRole.ADMINISTRATOR]
+MEMBERSHIP_LEVELS = [AreaLevel.DISTRICT]
+
+EMPLOYER_FIELDS = ("name", "credit_code", "industry", "area", "address", "contact_name", "contact_phone",
+                   "introduction")
+# Verification vouches for the code and the district; a verified employer cannot change them.
+FIELDS_LOCKED_WHEN_VERIFIED = ("credit_code", "area")
+REASON_MAX = 200
+PHONE = re.compile(r"^[0-9][0-9 ()+\-]{4,19}$")
+
+
+def _error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
+def _is_owner(actor: User | None, employer: Employer) -> bool:
+    return bool(actor is not None and actor.is_authenticated and employer.account_id == actor.pk)
+
+
+def _assert_owner(actor: User | None, employer: Employer) -> None:
+    """An employer account acts only on its own organisation; anything else reads as not found."""
+    if not _is_owner(actor, employer):
+        raise OutOfScope(_("Not found."))
+
+
+def _locked(employer: Employer) -> Employer:
+    return Employer.objects.select_for_update().select_related("area").get(pk=employer.pk)
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    clean = dict(fields)
+    for name in ("name", "address", "contact_name", "contact_phone", "introduction"):
+        if isinstance(clean.get(name), str):
+            clean[name] = clean[name].strip()
+    if isinstance(clean.get("credit_code"), str):
+        clean["credit_code"] = clean["credit_code"].strip().upper()
+    return clean
+
+
+def _check_employer(employer: Employer) -> None:
+    """All field errors at once, keyed by field, with codes."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        employer.clean_fields(exclude=["account", "credit_code", "area", "area_path", "industry", "status",
+                                       "status_reason", "verified_at", "verified_by", "is_member_unit",
+                                       "member_since", "created_at"])
+    except ValidationError as exc:
+        for name, field_errors in exc.error_dict.items():
+            errors.setdefault(name, []).extend(field_errors)
+    if not employer.credit_code:
+        errors["credit_code"] = [ValidationError(_("Enter the unified social credit code."), code="required")]
+    else:
+        try:
+            validate_credit_code(employer.credit_code)
+        except ValidationError as exc:
+            errors["credit_code"] = exc.error_list
+    if employer.industry_id is None:
+        errors.setdefault("industry", []).append(ValidationError(_("Choose an industry."), code="required"))
+    area: Area | None = employer.area if employer.area_id else None
+    if area is None:
+        errors.setdefault("area", []).append(ValidationError(_("Choose the community where the organisation is "
+                                                               "registered."), code="required"))
+    elif area.level != AreaLevel.COMMUNITY:
+        errors.setdefault("area", []).append(ValidationError(
+            _("Choose down to a community (社区); “%(name)s” is a %(level)s.")
+            % {"name": area.name, "level": area.get_level_display()}, code="level"))
+    if employer.contact_phone and not PHONE.match(employer.contact_phone) and "contact_phone" not in errors:
+        errors["contact_phone"] = [ValidationError(_("Enter a telephone number: digits, with - or spaces."),
+                                                   code="invalid")]
+    if "credit_code" not in errors and (
+            Employer.objects.filter(credit_code=employer.credit_code).exclude(pk=employer.pk).exists()):
+        errors["credit_code"] = [ValidationError(
+            _("An organisation with this unified social credit code is already registered. If it is yours, "
+              "ask the district employment service window for help."), code="duplicate")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save(employer: Employer) -> None:
+    try:
+        with transaction.atomic():
+            employer.save()
+    except IntegrityError as exc:  # two registrations racing for one code: the database decides
+        raise _error("credit_code", _("An organisation with this unified social credit code is already "
+                                      "registered."), "duplicate") from exc
+
+
+def _summary(employer: Employer) -> dict[str, Any]:
+    return {"name": employer.name, "credit_code": employer.credit_code, "industry": employer.industry_id,
+            "area": employer.area_id, "contact_name": employer.contact_name}
+
+
+@transaction.atomic
+def employer_register(
+    *, actor: User, name: str, credit_code: str, industry: Industry | None, area: Area | None,
+    contact_name: str, contact_phone: str, address: str = "", introduction: str = "",
+) -> Employer:
+    """An employer account registers its organisation; it waits for the district to verify it."""
+    if not actor.is_authenticated or actor.account_type != AccountType.EMPLOYER:
+        raise _error(NON_FIELD_ERRORS, _("Only employer accounts can register an organisation."), "not_employer")
+    if Employer.objects.filter(account=actor).exists():
+        raise _error(NON_FIELD_ERRORS, _("Your account has already registered an organisation."),
+                     "already_registered")
+    data = _normalise(dict(name=name, credit_code=credit_code, industry=industry, area=area,
+                           contact_name=contact_name, contact_phone=contact_phone, address=address,
+                           introduction=introduction))
+    employer = Employer(account=actor, status=EmployerStatus.PENDING, **data)
+    _check_employer(employer)
+    _save(employer)
+    audit_record(event_type=AuditEventType.EMPLOYER_REGISTERED, actor=actor, obj=employer, new=_summary(employer))
+    return employer
+
+
+@transaction.atomic
+def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employer:
+    """The employer changes its details. A new name is written into its vacancies' search text."""
+    unknown = set(fields) - set(EMPLOYER_FIELDS)
+    if unknown:
+        raise TypeError(f"employer_update() got unknown fields: {sorted(unknown)}")
+    row = _locked(employer)
+    _assert_owner(actor, row)
+    fields = _normalise(fields)
+    changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
+    if row.status == EmployerStatus.VERIFIED:
+        locked = [name for name in FIELDS_LOCKED_WHEN_VERIFIED if name in changed]
+        if locked:
+            raise ValidationError({name: [ValidationError(
+                _("A verified organisation cannot change this; ask the district employment service window."),
+                code="locked")] for name in locked})
+    if not changed:
+        return row
+    old = {name: getattr(row, name) for name in changed}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    _check_employer(row)
+    _save(row)
+    if "name" in changed:
+        _reindex_vacancies(row)
+    audit_record(event_type=AuditEventType.EMPLOYER_UPDATED, actor=actor, obj=row, old=old, new=changed)
+    return row
+
+
+def _reindex_vacancies(employer: Employer, batch: int = 500) -> int:
+    """The employer's name is part of every one of its vacancies' search text."""
+    done = 0
+    chunk: list[Vacancy] = []
+    vacancies = Vacancy.objects.filter(employer=employer).only("pk", "title", "description").order_by("pk")
+    for vacancy in vacancies.iterator(chunk_size=batch):
+        vacancy.search_text = vacancy_search_text(title=vacancy.title, employer_name=employer.name,
+                                                  description=vacancy.description)
+        chunk.append(vacancy)
+        if len(chunk) == batch:
+            Vacancy.objects.bulk_update(chunk, ["search_text"])
+            done, chunk = done + len(chunk), []
+    if chunk:
+        Vacancy.objects.bulk_update(chunk, ["search_text"])
+    return done + len(chunk)
+
+
+@transaction.atomic
+def employer_verify(*, actor: User, employer: Employer) -> Employer:
+    row = _locked(employer)
+    assert_in_scope(actor, row.area, roles=VERIFIER_ROLES, levels=VERIFIER_LEVELS)
+    return transition(instance=row, to=EmployerStatus.VERIFIED, actor=actor, transitions=EMPLOYER_TRANSITIONS,
+                      event_type=AuditEventType.EMPLOYER_STATUS_CHANGED,
+                      changes={"verified_at": timezone.now(), "verified_by": actor, "status_reason": ""})
+
+
+def _clean_reason(reason: str | None, *, limit: int) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error("reason", _("Give the reason, so the applicant knows what to correct."), "required")
+    if len(reason) > limit:
+        raise _error("reason", _("The reason can have at most %(limit)d characters (it has %(count)d).")
+                     % {"limit": limit, "count": len(reason)}, "max_length")
+    return reason
+
+
+@transaction.atomic
+def employer_reject(*, actor: User, employer: Employer, reason: str) -> Employer:
+    row = _locked(employer)
+    assert_in_scope(actor, row.area, roles=VERIFIER_ROLES, levels=VERIFIER_LEVELS)
+    reason = _clean_reason(reason, limit=REASON_MAX)
+    return transition(instance=row, to=EmployerStatus.REJECTED, actor=actor, transitions=EMPLOYER_TRANSITIONS,
+                      event_type=AuditEventType.EMPLOYER_STATUS_CHANGED, note=reason,
+                      changes={"status_reason": reason})
+
+
+@transaction.atomic
+def employer_resubmit(*, actor: User, employer: Employer) -> Employer:
+    """After correcting its details, a rejected employer asks to be verified again."""
+    row = _locked(employer)
+    _assert_owner(actor, row)
+    return transition(instance=row, to=EmployerStatus.PENDING, actor=actor, transitions=EMPLOYER_TRANSITIONS,
+                      event_type=AuditEventType.EMPLOYER_STATUS_CHANGED, changes={"status_reason": ""})
+
+
+@transaction.atomic
+def employer_set_membership(
+    *, actor: User, employer: Employer, is_member: bool, member_since: datetime.date | None = None,
+) -> Employer:
+    """Make a verified employer a member unit from a date, or end its membership."""
+    row = _locked(employer)
+    assert_in_scope(actor, row.area, roles=MEMBERSHIP_ROLES, levels=MEMBERSHIP_LEVELS)
+    if is_member:
+        if row.status != EmployerStatus.VERIFIED:
+            raise _error(NON_FIELD_ERRORS, _("Only a verified employer can become a member unit."), "not_verified")
+        if row.is_member_unit:
+            raise _error(NON_FIELD_ERRORS, _("This employer is already a member unit."), "unchanged")
+        if member_since is None:
+            raise _error("member_since", _("Give the date the membership starts."), "required")
+        if member_since > timezone.localdate():
+            raise _error("member_since", _("The membership cannot start in the future."), "future")
+        new = {"is_member_unit": True, "member_since": member_since}
+    else:
+        if not row.is_member_unit:
+            raise _error(NON_FIELD_ERRORS, _("This employer is not a member unit."), "unchanged")
+        new = {"is_member_unit": False, "member_since": None}
+    old = {"is_member_unit": row.is_member_unit, "member_since": row.member_since}
+    for name, value in new.items():
+        setattr(row, name, value)
+    row.save(update_fields=list(new))
+    audit_record(event_type=AuditEventType.EMPLOYER_MEMBERSHIP_CHANGED, actor=actor, obj=row, old=old, new=new)
+    return row

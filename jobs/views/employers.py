@@ -1,0 +1,220 @@
+"""Employer pages: the employer's own organisation, and the staff's employer list and verification."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
+
+from jobs.constants import EmployerStatus, VacancyStatus
+from jobs.forms_employers import EmployerFilter, EmployerForm, EmployerRejectForm, MembershipForm
+from jobs.forms_vacancies import VacancyCloseForm
+from jobs.models import Employer
+from jobs.selectors.employers import (
+    EMPLOYER_STAFF_ROLES,
+    employer_history,
+    employer_of_account,
+    employers_for_staff,
+)
+from jobs.selectors.vacancies import employer_vacancies
+from jobs.services import employers as services
+from portal.constants import AccountType
+from portal.scoped_views import StaffScopedViewMixin, scope_exempt
+from portal.scoping import area_in_scope
+from portal.views import FilteredListView
+
+# --- Shared by the employer's pages ------------------------------------------------------------
+
+
+class EmployerAccountMixin(LoginRequiredMixin):
+    """Pages of an employer account; other accounts are turned away (their own records are elsewhere)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.user.account_type != AccountType.EMPLOYER:
+            raise PermissionDenied(_("This page is for employer accounts."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RecordActionMixin(SingleObjectMixin, SingleObjectTemplateResponseMixin):
+    """A POST-only action on one record (verify, publish, close …) that calls one service.
+
+    The record is looked up through ``get_queryset`` (scoped for staff, own records for employers),
+    so anything out of reach is a 404 before the service runs. A form error re-renders the record's
+    page with the user's input kept; any other refusal is a message on the record's page.
+    """
+
+    form_class = None
+    form_context_name = "form"
+    success_message = ""
+
+    def act(self, data: dict):  # pragma: no cover - every action defines it
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is None or form.is_valid():
+            try:
+                self.act(form.cleaned_data if form is not None else {})
+            except ValidationError as exc:
+                if form is None or not hasattr(exc, "error_dict"):
+                    for message in exc.messages:
+                        messages.error(request, message)
+                    return redirect(self.get_success_url())
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(**{self.form_context_name: form}))
+
+
+# --- The employer's own pages ------------------------------------------------------------------
+
+
+@scope_exempt("The signed-in employer's own organisation and its own vacancies.")
+class EmployerHomeView(EmployerAccountMixin, ListView):
+    template_name = "jobs/employers/home.html"
+    context_object_name = "vacancies"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return employer_vacancies(fetched_by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        employer = employer_of_account(fetched_by=self.request.user)
+        return {**super().get_context_data(**kwargs), "employer": employer, "close_form": VacancyCloseForm(),
+                "EmployerStatus": EmployerStatus, "VacancyStatus": VacancyStatus}
+
+
+@scope_exempt("The signed-in employer registers or edits its own organisation.")
+class EmployerProfileView(EmployerAccountMixin, FormView):
+    template_name = "jobs/employers/profile_form.html"
+    form_class = EmployerForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.employer = employer_of_account(fetched_by=request.user) if request.user.is_authenticated else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return EmployerForm.initial_from(self.employer) if self.employer else {}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.employer is not None and self.employer.status == EmployerStatus.VERIFIED:
+            form.lock_verified_fields()
+        return form
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "employer": self.employer}
+
+    def form_valid(self, form):
+        try:
+            if self.employer is None:
+                services.employer_register(actor=self.request.user, **form.cleaned_data)
+                messages.success(self.request, _("Your organisation is registered. The district employment service "
+                                                 "will verify it; you can post vacancies after that."))
+            else:
+                services.employer_update(actor=self.request.user, employer=self.employer, **form.cleaned_data)
+                messages.success(self.request, _("Your organisation's details are saved."))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        return redirect("jobs:employer-home")
+
+
+@scope_exempt("The signed-in employer resubmits its own organisation for verification.")
+class EmployerResubmitView(EmployerAccountMixin, View):
+    def post(self, request):
+        employer = employer_of_account(fetched_by=request.user)
+        if employer is None:
+            return redirect("jobs:employer-profile")
+        try:
+            services.employer_resubmit(actor=request.user, employer=employer)
+            messages.success(request, _("Your organisation has been sent for verification again."))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("jobs:employer-home")
+
+
+# --- Staff pages --------------------------------------------------------------------------------
+
+
+class StaffEmployerMixin(StaffScopedViewMixin):
+    model = Employer
+    scope_roles = EMPLOYER_STAFF_ROLES
+
+    def get_base_queryset(self):
+        return employers_for_staff(fetched_by=self.request.user)
+
+
+class StaffEmployerListView(StaffEmployerMixin, FilteredListView):
+    filterset_class = EmployerFilter
+    template_name = "jobs/employers/staff_list.html"
+    context_object_name = "employers"
+
+
+class StaffEmployerPageMixin(StaffEmployerMixin):
+    template_name = "jobs/employers/staff_detail.html"
+    context_object_name = "employer"
+
+    def get_context_data(self, **kwargs):
+        employer = self.object
+        user = self.request.user
+        context = {
+            "reject_form": EmployerRejectForm(),
+            "membership_form": MembershipForm(),
+            "history": employer_history(employer=employer, fetched_by=user),
+            "can_verify": area_in_scope(user, employer.area, roles=services.VERIFIER_ROLES,
+                                        levels=services.VERIFIER_LEVELS),
+            "can_set_membership": area_in_scope(user, employer.area, roles=services.MEMBERSHIP_ROLES,
+                                                levels=services.MEMBERSHIP_LEVELS),
+            "EmployerStatus": EmployerStatus,
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
+
+
+class StaffEmployerDetailView(StaffEmployerPageMixin, DetailView):
+    pass
+
+
+class StaffEmployerActionView(StaffEmployerPageMixin, RecordActionMixin, View):
+    def get_success_url(self) -> str:
+        return reverse("staff-jobs:employer-detail", kwargs={"pk": self.object.pk})
+
+
+class StaffEmployerVerifyView(StaffEmployerActionView):
+    def act(self, data):
+        services.employer_verify(actor=self.request.user, employer=self.object)
+        self.success_message = _("The employer is verified; its vacancies can now be published.")
+
+
+class StaffEmployerRejectView(StaffEmployerActionView):
+    form_class = EmployerRejectForm
+    form_context_name = "reject_form"
+
+    def act(self, data):
+        services.employer_reject(actor=self.request.user, employer=self.object, reason=data["reason"])
+        self.success_message = _("The employer was not verified; it sees your reason.")
+
+
+class StaffEmployerMembershipView(StaffEmployerActionView):
+    form_class = MembershipForm
+    form_context_name = "membership_form"
+
+    def act(self, data):
+        services.employer_set_membership(actor=self.request.user, employer=self.object,
+                                         is_member=data["is_member"], member_since=data.get("member_since"))
+        self.success_message = (_("The employer is now a member unit.") if data["is_member"]
+                                else _("The employer's membership has ended."))
