@@ -28,6 +28,7 @@ import datetime
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -83,7 +84,7 @@ class SearchFilters:
     RELAXABLE = ("q", "area", "occupation", "industry", "salary", "education", "working_time", "posted_within",
                  "public_welfare", "hard_to_employ", "graduates")
 
-    @property
+    @cached_property
     def runs(self) -> list[QueryRun]:
         return query_runs(self.q)
 
@@ -377,7 +378,7 @@ def vacancy_search_queryset(*, filters: SearchFilters, full_text: bool | None = 
     return _matching(filters, today=today or timezone.localdate(), now=timezone.now(), full_text=full_text)
 
 
-# --- PostgreSQL: hand-written statements around the ORM's WHERE clause --------------------------
+# --- PostgreSQL: hand-written statements sharing one WHERE clause ----------------------------------
 
 # Order keys per sort: (SQL expression, alias), most significant first; all descending.
 _ORDER_KEYS = {

@@ -6,6 +6,7 @@ import datetime
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template import Context, Template
@@ -19,7 +20,12 @@ from jobs.services.applications import ApplicationExists, application_submit
 from portal.constants import AccountType, AuditEventType
 from portal.models import AuditEvent, StatusChange
 from tests.factories import UserFactory
-from tests.jobs.factories import ApplicationFactory, EmployerFactory, SeekerProfileFactory, VacancyFactory
+from tests.jobs.factories import (
+    ApplicationFactory,
+    EmployerFactory,
+    SeekerProfileFactory,
+    VacancyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +64,7 @@ def test_job_seeker_applies_with_a_note_and_sees_it_in_my_applications(client, v
 
 def test_a_second_application_is_refused_with_a_clear_message_pointing_to_the_first(client, vacancy, seeker):
     client.force_login(seeker.account)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is asserted in English
     client.post(apply_url(vacancy), {})
     first = Application.objects.get(vacancy=vacancy, seeker=seeker)
     response = client.post(apply_url(vacancy), {"cover_note": "再投一次"}, follow=True)
@@ -126,6 +133,7 @@ def test_unpublished_closed_or_expired_vacancy_cannot_be_applied_to(client, api_
 
 def test_job_seeker_without_profile_is_sent_to_the_profile_page_and_back(client, vacancy, job_seeker):
     client.force_login(job_seeker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(apply_url(vacancy), {}, follow=True)
     url, _ = response.redirect_chain[-1]
     assert url.startswith("/jobs/me/profile/?next=/jobs/vacancies/")

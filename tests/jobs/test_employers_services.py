@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs.constants import EmployerStatus
 from jobs.models import Employer, Industry, Vacancy
@@ -70,7 +70,7 @@ def test_register_refuses_an_invalid_credit_code(tree, employer, code, expected)
 
 def test_register_refuses_a_credit_code_already_registered(tree, employer):
     EmployerFactory(credit_code=credit_code(90001))
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
         employer_register(actor=employer, **registration(tree))
     assert codes(caught.value, "credit_code") == ["duplicate"]
     assert "already registered" in caught.value.error_dict["credit_code"][0].messages[0]

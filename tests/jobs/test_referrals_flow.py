@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -16,7 +17,12 @@ from jobs.services.referrals import referral_create, referral_outcome_record
 from portal.constants import AuditEventType, StaffRole
 from portal.models import AuditEvent, StatusChange
 from tests.conftest import make_staff
-from tests.jobs.factories import EmployerFactory, ReferralFactory, SeekerProfileFactory, VacancyFactory
+from tests.jobs.factories import (
+    EmployerFactory,
+    ReferralFactory,
+    SeekerProfileFactory,
+    VacancyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +185,7 @@ def test_new_referral_page_by_phone_and_refuses_an_out_of_scope_choice(client, c
 def test_duplicate_pending_referral_is_refused_on_the_page_with_a_clear_message(client, clerk, seeker, vacancy):
     referral_create(actor=clerk, seeker=seeker, vacancy=vacancy)
     client.force_login(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is asserted in English
     response = client.post("/staff/jobs/referrals/new/", {"seeker": seeker.pk, "vacancy": vacancy.pk})
     assert response.status_code == 200
     assert response.context["form"].errors["vacancy"][0].startswith("This job seeker already has a referral")
