@@ -30,11 +30,13 @@ COPY . .
 
 # Compile translations and collect static files into STATIC_ROOT (/app/staticfiles) for whitenoise.
 # collectstatic runs under the production profile so the manifest storage writes hashed, compressed
-# files; the SECRET_KEY and ALLOWED_HOSTS given here exist for this RUN only and are not kept.
+# files; the secrets and ALLOWED_HOSTS given here exist for this RUN only and are not kept.
 # /var/lib/celery-beat holds beat's schedule file (a volume in docker-compose.yml).
 RUN python manage.py compilemessages --ignore .venv \
     && PORTAL_ENVIRONMENT=production \
        SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time \
+       PERSONAL_DATA_HASH_KEY=build-only-not-used-at-run-time \
+       PERSONAL_DATA_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
        ALLOWED_HOSTS=localhost \
        python manage.py collectstatic --noinput \
     && install -d -o portal -g portal /var/lib/celery-beat

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobs.constants import LICENCE_TRANSITIONS, LicenceStatus, SupervisionResult
-from jobs.forms_fairs import ServiceErrorsMixin
 from jobs.models import Agency
 from jobs.selectors.agencies import LicenceBadge, agency_district_choices
 from jobs.services.agencies import (
@@ -19,6 +18,7 @@ from jobs.services.agencies import (
     FINDINGS_MAX,
     REASON_MAX,
 )
+from portal.forms import ServiceErrorsMixin
 from portal.scoping import area_in_scope
 from portal.widgets import AreaField
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,22 +11,9 @@ from jobs.constants import EmployerStatus
 from jobs.models import Employer
 from jobs.selectors.employers import industries
 from portal.constants import AreaLevel
+from portal.forms import ServiceErrorsMixin
 from portal.selectors import area_by_code
 from portal.widgets import AreaField
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError next to the matching fields, the rest above the form."""
-
-    service_field_names: dict[str, str] = {}
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                name = self.service_field_names.get(name, name)
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 LOCKED_WHEN_VERIFIED = ("credit_code", "area")

@@ -12,26 +12,13 @@ from jobs.models import Industry, JobFair
 from jobs.selectors.fairs import FairPeriod, fairs_in_period
 from jobs.services.fairs import FAIR_TITLE_MAX, MEETING_LINK_MAX, SLOT_MINUTES_MAX, SLOT_MINUTES_MIN, VENUE_MAX
 from portal.constants import AreaLevel
+from portal.forms import ServiceErrorsMixin
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def datetime_input():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError beside the matching fields (or above the form)."""
-
-    service_field_names: dict[str, str] = {}
-
-    def add_service_errors(self, exc) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                name = self.service_field_names.get(name, name)
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 class OrganiserChoiceField(forms.ModelChoiceField):

@@ -28,18 +28,8 @@ from jobs.selectors.seekers import (
 from jobs.services.applications import COVER_NOTE_MAX, EMPLOYER_MOVES, NOTE_MAX
 from jobs.services.seekers import EXPERIENCE_MAX, SKILLS_MAX, SUMMARY_MAX
 from portal.constants import AreaLevel
+from portal.forms import ServiceErrorsMixin
 from portal.widgets import AreaField
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError next to the matching fields (or above the form)."""
-
-    def add_service_errors(self, exc) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 class SeekerProfileForm(ServiceErrorsMixin, forms.Form):

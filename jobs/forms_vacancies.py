@@ -17,11 +17,11 @@ from jobs.constants import (
     VacancyStatus,
     WorkingTime,
 )
-from jobs.forms_employers import ServiceErrorsMixin
 from jobs.models import Vacancy
 from jobs.selectors.employers import employer_for_staff, industries
 from jobs.selectors.vacancies import districts_in_scope, occupation_by_code, occupation_groups
 from portal.constants import AreaLevel
+from portal.forms import ServiceErrorsMixin
 from portal.selectors import area_by_code
 from portal.widgets import AreaField
 

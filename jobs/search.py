@@ -1,103 +1,35 @@
-"""Chinese keyword search: text cut into single CJK characters and bigrams.
+"""Chinese keyword search of vacancies: title, employer and description cut into single CJK
+characters and bigrams.
 
-A two-character word such as 焊工 must be found inside 电焊工, which a trigram index cannot do
-(a pattern under three characters yields no trigram). Each run of CJK characters is cut into its
-characters and its overlapping bigrams; Latin words and numbers are kept whole, lower-cased.
-The result is stored as text in ``Vacancy.search_text``; on PostgreSQL a trigger
-(jobs/migrations/0003_search.py) turns it into a 'simple' tsvector with a GIN index.
-
-A query is cut the same way (``query_terms``): a CJK run of two or more characters becomes a
-phrase of its bigrams (电焊工 → 电焊 <-> 焊工), which matches exactly where the run occurs in a
-CJK run of the document; a single CJK character its unigram; a Latin word the same whole word.
-Every run of every keyword must match (AND).
-
-Latin words may end in ``+`` or ``#`` (C++, C#). PostgreSQL's text parser would drop those
-signs, so such words are stored spelled out (``cplusplus``, ``csharp``); every stored term is a
-single token for the parser, which is what keeps document and query in step.
+How text and queries are cut is shared with the other apps and lives in ``portal.textsearch``
+(see its docstring); the names are re-exported here for the HR market's modules. The result is
+stored as text in ``Vacancy.search_text``; on PostgreSQL a trigger (jobs/migrations/0003_search.py)
+turns it into a 'simple' tsvector with a GIN index.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from portal.textsearch import (
+    CJK,
+    CJK_RUN,
+    LATIN_SIGNS,
+    QUERY_MAX,
+    TOKEN,
+    QueryRun,
+    _runs,
+    is_cjk,
+    latin_term,
+    query_runs,
+    search_document,
+    search_terms,
+    tsquery_text,
+)
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN = re.compile(rf"[{CJK}]+|[0-9A-Za-z]+[+#]*")
-CJK_RUN = re.compile(rf"[{CJK}]+")
-LATIN_SIGNS = {"+": "plus", "#": "sharp"}
-
-# Longest keyword text accepted, in characters; longer input is refused, not cut.
-QUERY_MAX = 100
-
-
-def _runs(text: str) -> list[str]:
-    return TOKEN.findall(text or "")
-
-
-def is_cjk(run: str) -> bool:
-    return bool(CJK_RUN.match(run))
-
-
-def latin_term(word: str) -> str:
-    """A Latin word as stored and searched: lower case, trailing + and # spelled out."""
-    word = word.lower()
-    stem = word.rstrip("+#")
-    return stem + "".join(LATIN_SIGNS[c] for c in word[len(stem):])
-
-
-def search_terms(text: str) -> list[str]:
-    """Index terms of a document: CJK unigrams then bigrams of each run, whole Latin words.
-
-    The bigrams of one run are consecutive, so a phrase of bigrams matches only inside a run.
-    """
-    terms: list[str] = []
-    for run in _runs(text):
-        if is_cjk(run):
-            terms.extend(run)
-            terms.extend(run[i:i + 2] for i in range(len(run) - 1))
-        else:
-            terms.append(latin_term(run))
-    return terms
-
-
-def search_document(*parts: str) -> str:
-    """The text stored in ``search_text``: terms separated by spaces."""
-    return " ".join(search_terms(" ".join(p for p in parts if p)))
+__all__ = [
+    "CJK", "CJK_RUN", "LATIN_SIGNS", "QUERY_MAX", "TOKEN", "QueryRun", "_runs", "is_cjk", "latin_term",
+    "query_runs", "search_document", "search_terms", "tsquery_text", "vacancy_search_text",
+]
 
 
 def vacancy_search_text(*, title: str, employer_name: str, description: str) -> str:
     return search_document(title, employer_name, description)
-
-
-@dataclass(frozen=True)
-class QueryRun:
-    """One run of a keyword: the text typed and the terms that must follow each other."""
-
-    text: str
-    terms: tuple[str, ...]
-
-    @property
-    def cjk(self) -> bool:
-        return is_cjk(self.text)
-
-
-def query_runs(query: str) -> list[QueryRun]:
-    """The runs of a keyword query, in order, without repeats; every one must match."""
-    runs: list[QueryRun] = []
-    for run in _runs(query):
-        if is_cjk(run):
-            terms = tuple(run) if len(run) == 1 else tuple(run[i:i + 2] for i in range(len(run) - 1))
-        else:
-            terms = (latin_term(run),)
-        found = QueryRun(text=run, terms=terms)
-        if found not in runs:
-            runs.append(found)
-    return runs
-
-
-def tsquery_text(runs: list[QueryRun]) -> str:
-    """``to_tsquery`` input: each run a phrase (<->) of its terms, runs joined with &.
-
-    Terms hold only CJK characters, ASCII letters and digits, so quoting them is safe.
-    """
-    return " & ".join(" <-> ".join(f"'{term}'" for term in run.terms) for run in runs)

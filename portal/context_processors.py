@@ -26,6 +26,19 @@ NAV = [
     ("staff-jobs:seeker-list", _("Job seekers"), CLERK),
     ("staff-jobs:fair-list", _("Manage job fairs"), (CLERK, ADMINISTRATOR)),
     ("staff-jobs:agency-list", _("Agency supervision"), STAFF),
+    # --- registration ---
+    ("staff-registration:overview", _("Registration"), STAFF),
+    ("staff-registration:person-list", _("Persons"), CLERK),
+    ("registration:me", _("My registration"), SEEKER),
+    ("staff-registration:case-list", _("Hard-to-employ cases"), CLERK),
+    ("staff-registration:commitment-list", _("Referral commitments"), CLERK),
+    # --- end registration ---
+    # --- policy ---
+    ("policy:document-search", _("Policies"), PUBLIC),
+    ("policy:guide-list", _("Service guides"), PUBLIC),
+    ("policy:course-list", _("Training courses"), PUBLIC),
+    ("staff-policy:document-list", _("Policy editing"), STAFF),
+    # --- end policy ---
     ("staff:grant-list", _("Staff accounts"), ADMINISTRATOR),
     ("staff:audit-list", _("Audit trail"), ADMINISTRATOR),
     ("admin:index", _("System administration"), SUPERUSER),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.constants import AccountType, StaffRole
@@ -12,7 +13,25 @@ from portal.widgets import AreaField
 PUBLIC_TYPES = [(AccountType.JOB_SEEKER, AccountType.JOB_SEEKER.label), (AccountType.EMPLOYER, AccountType.EMPLOYER.label)]
 
 
-class NewAccountForm(forms.Form):
+class ServiceErrorsMixin:
+    """For forms: show a service's ValidationError next to the matching fields, the rest above the form.
+
+    Services name errors after the model's fields; ``service_field_names`` maps such a name to the
+    form field that shows it when the two differ.
+    """
+
+    service_field_names: dict[str, str] = {}
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                name = self.service_field_names.get(name, name)
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class NewAccountForm(ServiceErrorsMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150,
                                help_text=_("Letters, digits and @ . + - _ only."))
     full_name = forms.CharField(label=_("Full name"), max_length=64)
@@ -32,15 +51,6 @@ class NewAccountForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data
-
-    def add_service_errors(self, exc) -> None:
-        """Show a service's ValidationError on the matching fields."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                name = self.service_field_names.get(name, name)
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 class SignUpForm(NewAccountForm):

@@ -10,6 +10,9 @@ PORTAL_ENVIRONMENT selects the profile:
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import os
 from pathlib import Path
 
@@ -58,6 +61,28 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG cannot be on in production.")
 
+# Personal data (registration): a key for the lookup hash of identity numbers and a Fernet key
+# (32 url-safe base64 bytes) to encrypt them. Production refuses to start without its own keys;
+# development and tests derive them from SECRET_KEY. Changing the hash key breaks every lookup.
+PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY")
+PERSONAL_DATA_ENCRYPTION_KEY = env("PERSONAL_DATA_ENCRYPTION_KEY")
+if PRODUCTION and PERSONAL_DATA_HASH_KEY is None:
+    raise ImproperlyConfigured("PERSONAL_DATA_HASH_KEY must be set in production.")
+if PRODUCTION and PERSONAL_DATA_ENCRYPTION_KEY is None:
+    raise ImproperlyConfigured("PERSONAL_DATA_ENCRYPTION_KEY must be set in production.")
+if PERSONAL_DATA_HASH_KEY is None:
+    PERSONAL_DATA_HASH_KEY = hashlib.sha256(f"personal-data-hash:{SECRET_KEY}".encode()).hexdigest()
+if PERSONAL_DATA_ENCRYPTION_KEY is None:
+    PERSONAL_DATA_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+        hashlib.sha256(f"personal-data-encryption:{SECRET_KEY}".encode()).digest()).decode()
+try:
+    if len(base64.urlsafe_b64decode(PERSONAL_DATA_ENCRYPTION_KEY.encode())) != 32:
+        raise ValueError
+except (ValueError, binascii.Error):
+    raise ImproperlyConfigured("PERSONAL_DATA_ENCRYPTION_KEY must be 32 url-safe base64-encoded bytes "
+                               "(a Fernet key: python -c 'from cryptography.fernet import Fernet; "
+                               "print(Fernet.generate_key().decode())').") from None
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
@@ -66,6 +91,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "portal",
     "jobs",
+    "registration",
+    "policy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -187,6 +214,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.vacancies_expire",
         "schedule": crontab(hour=0, minute=15),
     },
+    "policy-documents-expire-nightly": {
+        "task": "policy.tasks.documents_expire",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # registration: meet commitments by referrals and find placements first, then escalate what is still open.
+    "registration-commitments-reconcile-nightly": {
+        "task": "registration.tasks.commitments_reconcile",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "registration-commitments-escalate-nightly": {
+        "task": "registration.tasks.commitments_escalate",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 CACHES = (
@@ -225,6 +265,21 @@ SPECTACULAR_SETTINGS = {
         "EmployerStatusEnum": "jobs.constants.EmployerStatus",
         "FairStatusEnum": "jobs.constants.FairStatus",
         "LicenceStatusEnum": "jobs.constants.LicenceStatus",
+        # --- registration ---
+        "UnemploymentStatusEnum": "registration.constants.UnemploymentStatus",
+        "EmploymentKindEnum": "registration.constants.EmploymentKind",
+        "AgencyServiceKindEnum": "registration.constants.AgencyServiceKind",
+        "HardshipStatusEnum": "registration.constants.HardshipStatus",
+        "CommitmentStatusEnum": "registration.constants.CommitmentStatus",
+        "HandoverStatusEnum": "registration.constants.HandoverStatus",
+        "FollowUpStatusEnum": "registration.constants.FollowUpStatus",
+        # --- end registration ---
+        # --- policy ---
+        "DocumentStatusEnum": "policy.constants.DocumentStatus",
+        "PolicyServiceEnum": "policy.constants.Service",
+        "PolicyValidityEnum": "policy.constants.Validity",
+        "RelationKindEnum": "policy.constants.RelationKind",
+        # --- end policy ---
     },
 }
 

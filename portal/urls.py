@@ -3,6 +3,8 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from jobs import urls as jobs_urls
+from policy import urls as policy_urls
+from registration import urls as registration_urls
 from portal import api, views
 
 router = DefaultRouter()
@@ -25,8 +27,12 @@ api_patterns = [
     path("me/", api.MeView.as_view(), name="me"),
     path("auth/token/", api.TokenView.as_view(), name="token"),
     path("staff/jobs/", include((jobs_urls.staff_api, "staff-jobs"))),
+    path("staff/registration/", include((registration_urls.staff_api, "staff-registration"))),
+    path("staff/policy/", include((policy_urls.staff_api, "staff-policy"))),
     path("staff/", include((staff_router.urls, "api-staff"))),
     path("jobs/", include((jobs_urls.api, "jobs"))),
+    path("registration/", include((registration_urls.api, "registration"))),
+    path("policy/", include((policy_urls.api, "policy"))),
     path("schema/", api.SchemaView.as_view(), name="schema"),
     path("docs/", api.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
@@ -43,8 +49,12 @@ urlpatterns = [
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/jobs/", include((jobs_urls.staff, "staff-jobs"))),
+    path("staff/registration/", include((registration_urls.staff, "staff-registration"))),
+    path("staff/policy/", include((policy_urls.staff, "staff-policy"))),
     path("staff/", include((staff_patterns, "staff"))),
     path("jobs/", include((jobs_urls.public, "jobs"))),
+    path("registration/", include((registration_urls.public, "registration"))),
+    path("policy/", include((policy_urls.public, "policy"))),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ and their services call ``transition`` after checking the actor's scope and tier
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -65,6 +65,14 @@ def transition(
     return row
 
 
-def status_history(*, instance: models.Model) -> list[StatusChange]:
-    return list(StatusChange.objects.filter(object_type=type(instance)._meta.label_lower, object_id=str(instance.pk))
-                .select_related("actor"))
+def status_history(*, instance: models.Model, labels: Iterable[tuple[str, str]] | None = None) -> list[StatusChange]:
+    """The status changes of ``instance``. Given the status choices as ``labels``, each change also
+    carries ``from_label`` and ``to_label``, the display names of the two statuses."""
+    history = list(StatusChange.objects.filter(object_type=type(instance)._meta.label_lower,
+                                               object_id=str(instance.pk)).select_related("actor"))
+    if labels is not None:
+        names = dict(labels)
+        for change in history:
+            change.from_label = names.get(change.from_status, change.from_status)
+            change.to_label = names.get(change.to_status, change.to_status)
+    return history

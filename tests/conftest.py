@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 from jobs.models import Occupation
 from jobs.reference import reference_load
 from portal.areas import areas_load_file
+from registration.models import HardshipCategory
+from registration.reference import hardship_categories_load
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, RoleGrant, User
 from tests.factories import UserFactory
@@ -112,6 +114,8 @@ def committed_tree(request, django_db_blocker):
                 areas_load_file()
             if not Occupation.objects.exists():
                 reference_load()
+            if not HardshipCategory.objects.exists():
+                hardship_categories_load()
 
     request.addfinalizer(reload)
     request.getfixturevalue("transactional_db")

@@ -30,4 +30,14 @@ SCOPED_RECORD_FACTORIES = {
     JobFair: lambda area: JobFairFactory(area=area),
     Agency: lambda area: AgencyFactory(area=area),
     SupervisionRecord: lambda area: SupervisionRecordFactory(area=area, agency=AgencyFactory(area=area)),
+    # --- registration ---
+    # persons, registrations, trainings, agency services (kept beside their factories; imported here)
+    **__import__("tests.registration.factories", fromlist=["PERSON_RECORD_FACTORIES"]).PERSON_RECORD_FACTORIES,
+    # hard-to-employ cases, commitments, follow-up visits, handovers (R2)
+    **__import__("tests.registration.factories_cases", fromlist=["CASE_RECORD_FACTORIES"]).CASE_RECORD_FACTORIES,
+    # --- end registration ---
+    # --- policy ---
+    # documents, guides, windows and courses (kept beside their factories; imported here)
+    **__import__("tests.policy.factories", fromlist=["POLICY_RECORD_FACTORIES"]).POLICY_RECORD_FACTORIES,
+    # --- end policy ---
 }

@@ -4,12 +4,12 @@ change their status and record inspections."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jobs.api.codes import AreaCodeMixin
 from jobs.constants import LicenceStatus, SupervisionResult
 from jobs.forms_agencies import AgencyPublicFilter, StaffAgencyFilter
 from jobs.models import Agency, SupervisionRecord
@@ -18,7 +18,6 @@ from jobs.services import agencies as services
 from jobs.services.agencies import FINDINGS_MAX, REASON_MAX
 from portal.api_base import ErrorSerializer
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
-from portal.selectors import area_by_code
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -58,7 +57,7 @@ class StaffAgencyDetailSerializer(StaffAgencySerializer):
         fields = [*StaffAgencySerializer.Meta.fields, "supervision_records"]
 
 
-class AgencyWriteSerializer(serializers.Serializer):
+class AgencyWriteSerializer(AreaCodeMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100)
     licence_number = serializers.CharField(max_length=40)
     holder = serializers.CharField(max_length=60)
@@ -69,12 +68,6 @@ class AgencyWriteSerializer(serializers.Serializer):
     valid_from = serializers.DateField()
     valid_to = serializers.DateField()
     area = serializers.CharField(max_length=12, help_text="Division code of the district, street or community.")
-
-    def validate_area(self, value):
-        area = area_by_code(code=value)
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
 
 
 class StatusRequestSerializer(serializers.Serializer):

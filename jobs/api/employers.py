@@ -10,20 +10,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jobs.api.codes import AreaCodeMixin, IndustryCodeMixin
 from jobs.forms_employers import EmployerFilter
-from jobs.models import Employer, Industry
-from jobs.selectors.employers import (
-    EMPLOYER_STAFF_ROLES,
-    employer_of_account,
-    employers_for_staff,
-    industry_by_code,
-)
+from jobs.models import Employer
+from jobs.selectors.employers import EMPLOYER_STAFF_ROLES, employer_of_account, employers_for_staff
 from jobs.services import employers as services
 from portal.api_base import ErrorSerializer
 from portal.constants import AccountType
 from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
-from portal.selectors import area_by_code
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -63,7 +58,7 @@ class EmployerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EmployerInputSerializer(serializers.Serializer):
+class EmployerInputSerializer(AreaCodeMixin, IndustryCodeMixin, serializers.Serializer):
     """What an employer sends to register or change its organisation. Codes, not ids."""
 
     name = serializers.CharField(max_length=100)
@@ -74,18 +69,6 @@ class EmployerInputSerializer(serializers.Serializer):
     contact_name = serializers.CharField(max_length=40)
     contact_phone = serializers.CharField(max_length=20)
     introduction = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-    def validate_industry(self, value) -> Industry:
-        industry = industry_by_code(code=value)
-        if industry is None:
-            raise serializers.ValidationError(_("Unknown industry code."), code="unknown_industry")
-        return industry
-
-    def validate_area(self, value) -> Area:
-        area = area_by_code(code=value)
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jobs.api.codes import AreaCodeMixin
 from jobs.constants import DESCRIPTION_MAX, FairTargetGroup
 from jobs.forms_fairs import FairPublicFilter, StaffFairFilter
 from jobs.models import FairParticipation, FairSignup, InterviewSlot, JobFair, Vacancy
@@ -30,7 +31,6 @@ from jobs.services import fairs as services
 from jobs.services.fairs import FAIR_STAFF_ROLES, FAIR_TITLE_MAX, MEETING_LINK_MAX, VENUE_MAX
 from portal.api_base import ErrorSerializer
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
-from portal.selectors import area_by_code
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 READ_ERRORS = {404: ErrorSerializer}
@@ -144,7 +144,7 @@ class SlotOfferRequestSerializer(serializers.Serializer):
                                        help_text="One of the vacancies you brought to the fair.")
 
 
-class FairWriteSerializer(serializers.Serializer):
+class FairWriteSerializer(AreaCodeMixin, serializers.Serializer):
     title = serializers.CharField(max_length=FAIR_TITLE_MAX)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -156,12 +156,6 @@ class FairWriteSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     area = serializers.CharField(max_length=12, help_text="Division code of the organising city, district or street.")
-
-    def validate_area(self, value):
-        area = area_by_code(code=value)
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
 
     def validate_industry(self, value):
         if not value:

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jobs.api.codes import AreaCodeMixin
 from jobs.constants import ApplicationStatus, Education
 from jobs.forms_seekers import ApplicantFilter, SeekerFilter
 from jobs.models import Application, Occupation, SeekerProfile, Vacancy
@@ -33,7 +34,6 @@ from portal.api_base import ErrorSerializer
 from portal.constants import AccountType, StaffRole
 from portal.models import Area, StatusChange
 from portal.scoped_views import ScopedReadOnlyViewSet, scope_exempt
-from portal.selectors import area_by_code
 
 # --- Permissions ------------------------------------------------------------------------------
 
@@ -110,7 +110,15 @@ class SeekerProfileSerializer(serializers.ModelSerializer):
                   "expected_salary", "summary", "is_graduate", "updated_at"]
 
 
-class SeekerProfileInputSerializer(serializers.Serializer):
+def _all_known(codes: list[str], found, message, *, code: str):
+    """``found``, the records of ``codes``; a field error that names the codes no record has."""
+    unknown = sorted(set(codes) - {record.code for record in found})
+    if unknown:
+        raise serializers.ValidationError(message % {"codes": ", ".join(unknown)}, code=code)
+    return found
+
+
+class SeekerProfileInputSerializer(AreaCodeMixin, serializers.Serializer):
     """Types only; the service checks levels, lengths and ranges and names the field at fault."""
 
     area = serializers.CharField(help_text=_("Division code of the residence community (12 digits)."))
@@ -125,27 +133,13 @@ class SeekerProfileInputSerializer(serializers.Serializer):
     summary = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
     is_graduate = serializers.BooleanField(default=False)
 
-    def validate_area(self, value):
-        area = area_by_code(code=value)
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
-
     def validate_wanted_occupations(self, value):
-        found = occupations_by_codes(codes=value)
-        unknown = sorted(set(value) - {o.code for o in found})
-        if unknown:
-            raise serializers.ValidationError(_("Unknown occupation codes: %(codes)s.") % {"codes": ", ".join(unknown)},
-                                              code="unknown_occupation")
-        return found
+        return _all_known(value, occupations_by_codes(codes=value), _("Unknown occupation codes: %(codes)s."),
+                          code="unknown_occupation")
 
     def validate_wanted_areas(self, value):
-        found = areas_by_codes(codes=value)
-        unknown = sorted(set(value) - {a.code for a in found})
-        if unknown:
-            raise serializers.ValidationError(_("Unknown division codes: %(codes)s.") % {"codes": ", ".join(unknown)},
-                                              code="unknown_area")
-        return found
+        return _all_known(value, areas_by_codes(codes=value), _("Unknown division codes: %(codes)s."),
+                          code="unknown_area")
 
 
 @scope_exempt("The signed-in job seeker's own profile.")

@@ -9,11 +9,12 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jobs.api.codes import AreaCodeMixin, IndustryCodeMixin
 from jobs.api.employers import ERRORS, IsEmployerAccount, PostingAreaSerializer, PostingCodeNameSerializer
 from jobs.constants import DESCRIPTION_MAX, HEADCOUNT_MAX, SALARY_CEILING, TITLE_MAX, Education, WorkingTime
 from jobs.forms_vacancies import VacancyFilter, VacancyReviewFilter
-from jobs.models import Employer, Industry, Occupation, Vacancy
-from jobs.selectors.employers import employer_for_staff, employer_of_account, industry_by_code
+from jobs.models import Employer, Occupation, Vacancy
+from jobs.selectors.employers import employer_for_staff, employer_of_account
 from jobs.selectors.vacancies import (
     VACANCY_STAFF_ROLES,
     employer_vacancies,
@@ -22,9 +23,7 @@ from jobs.selectors.vacancies import (
     vacancy_review_queue,
 )
 from jobs.services import vacancies as services
-from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
-from portal.selectors import area_by_code
 
 
 class PostingEmployerSerializer(serializers.ModelSerializer):
@@ -49,7 +48,7 @@ class VacancySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VacancyInputSerializer(serializers.Serializer):
+class VacancyInputSerializer(AreaCodeMixin, IndustryCodeMixin, serializers.Serializer):
     """What is sent to post or change a vacancy. Occupation, industry and area are given by code."""
 
     title = serializers.CharField(max_length=TITLE_MAX)
@@ -78,18 +77,6 @@ class VacancyInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Unknown occupation code."), code="unknown_occupation")
         return occupation
 
-    def validate_industry(self, value) -> Industry:
-        industry = industry_by_code(code=value)
-        if industry is None:
-            raise serializers.ValidationError(_("Unknown industry code."), code="unknown_industry")
-        return industry
-
-    def validate_area(self, value) -> Area:
-        area = area_by_code(code=value.strip())
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
-
 
 class StaffVacancyInputSerializer(VacancyInputSerializer):
     employer = serializers.IntegerField(help_text=_("Id of a verified employer in your area."))
@@ -110,6 +97,19 @@ class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=services.RETURN_REASON_MAX, allow_blank=True)
 
 
+class VacancyCloseMixin:
+    """POST …/{id}/close/: the employer and the reviewing clerks close a vacancy the same way."""
+
+    @extend_schema(request=CloseSerializer, responses={200: VacancySerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        vacancy = self.get_object()
+        data = CloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vacancy = services.vacancy_close(actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"])
+        return Response(VacancySerializer(vacancy).data)
+
+
 @scope_exempt("The signed-in employer's own vacancies only; another employer's read as not found.")
 @extend_schema_view(
     list=extend_schema(responses={200: VacancySerializer(many=True), **ERRORS}),
@@ -118,7 +118,8 @@ class ReturnSerializer(serializers.Serializer):
     update=extend_schema(request=VacancyInputSerializer, responses={200: VacancySerializer, **ERRORS}),
     partial_update=extend_schema(request=VacancyInputSerializer, responses={200: VacancySerializer, **ERRORS}),
 )
-class EmployerVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EmployerVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             viewsets.GenericViewSet):
     """The signed-in employer's vacancies: post, change while awaiting review or returned, resubmit, close."""
 
     serializer_class = VacancySerializer
@@ -153,21 +154,12 @@ class EmployerVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         vacancy = services.vacancy_resubmit(actor=request.user, vacancy=self.get_object())
         return Response(VacancySerializer(vacancy).data)
 
-    @extend_schema(request=CloseSerializer, responses={200: VacancySerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        vacancy = self.get_object()
-        data = CloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_close(actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"])
-        return Response(VacancySerializer(vacancy).data)
-
 
 @extend_schema_view(
     list=extend_schema(responses={200: VacancySerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: VacancySerializer, **ERRORS}),
 )
-class StaffVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Vacancies whose workplace is in the clerk's area: review queue, publish, return, close, post for an
     employer."""
 
@@ -207,13 +199,4 @@ class StaffVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         data = ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         vacancy = services.vacancy_return(actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"])
-        return Response(VacancySerializer(vacancy).data)
-
-    @extend_schema(request=CloseSerializer, responses={200: VacancySerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        vacancy = self.get_object()
-        data = CloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_close(actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"])
         return Response(VacancySerializer(vacancy).data)

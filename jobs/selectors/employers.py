@@ -48,12 +48,7 @@ def employer_for_staff(*, fetched_by: User, pk=None, credit_code: str | None = N
 
 def employer_history(*, employer: Employer, fetched_by: User) -> list[StatusChange]:
     """Verification moves of an employer, with status labels; callers have already resolved it within reach."""
-    labels = dict(EmployerStatus.choices)
-    history = status_history(instance=employer)
-    for change in history:
-        change.from_label = labels.get(change.from_status, change.from_status)
-        change.to_label = labels.get(change.to_status, change.to_status)
-    return history
+    return status_history(instance=employer, labels=EmployerStatus.choices)
 
 
 def industries() -> QuerySet[Industry]:

@@ -104,6 +104,23 @@ def _prefixes(path: str) -> dict[str, str]:
             and width <= len(path)}
 
 
+def _place(prefixes: dict[str, str], *, wanted_area: Q | Exists | None) -> Case:
+    """How near a record's area is to the area whose ``prefixes`` are given: the same community,
+    street or district, a wanted work area (when the condition is given), or the same city."""
+    whens = []
+    if AreaLevel.COMMUNITY in prefixes:
+        whens.append(When(area_path=prefixes[AreaLevel.COMMUNITY], then=Value("community")))
+    if AreaLevel.STREET in prefixes:
+        whens.append(When(area_path__startswith=prefixes[AreaLevel.STREET], then=Value("street")))
+    if AreaLevel.DISTRICT in prefixes:
+        whens.append(When(area_path__startswith=prefixes[AreaLevel.DISTRICT], then=Value("district")))
+    if wanted_area is not None:
+        whens.append(When(wanted_area, then=Value("wanted_area")))
+    if AreaLevel.CITY in prefixes:
+        whens.append(When(area_path__startswith=prefixes[AreaLevel.CITY], then=Value("city")))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
 def _education_at_least(rank: int) -> list[str]:
     return [value for value in Education.values if EDUCATION_RANK[value] >= rank]
 
@@ -135,21 +152,10 @@ def vacancy_matches_queryset(*, seeker: SeekerProfile) -> QuerySet[Vacancy]:
     occupation = Case(*occupation_whens, default=Value(""), output_field=CharField())
 
     home = _prefixes(seeker.area.path) if seeker.area_id else {}
-    place_whens = []
-    if AreaLevel.COMMUNITY in home:
-        place_whens.append(When(area_path=home[AreaLevel.COMMUNITY], then=Value("community")))
-    if AreaLevel.STREET in home:
-        place_whens.append(When(area_path__startswith=home[AreaLevel.STREET], then=Value("street")))
-    if AreaLevel.DISTRICT in home:
-        place_whens.append(When(area_path__startswith=home[AreaLevel.DISTRICT], then=Value("district")))
     wanted_areas = Q()
     for area in seeker.wanted_areas.all():
         wanted_areas |= Q(area_path__startswith=area.path)
-    if wanted_areas:
-        place_whens.append(When(wanted_areas, then=Value("wanted_area")))
-    if AreaLevel.CITY in home:
-        place_whens.append(When(area_path__startswith=home[AreaLevel.CITY], then=Value("city")))
-    place = Case(*place_whens, default=Value(""), output_field=CharField())
+    place = _place(home, wanted_area=wanted_areas if wanted_areas else None)
 
     salary = Q(salary_max__gte=seeker.expected_salary) if seeker.expected_salary is not None else None
     education = Q(education__in=_education_at_most(EDUCATION_RANK.get(seeker.education, 0)))
@@ -185,20 +191,10 @@ def candidate_matches_queryset(*, base: QuerySet[SeekerProfile], vacancy: Vacanc
     occupation = Case(*occupation_whens, default=Value(""), output_field=CharField())
 
     work = _prefixes(vacancy.area.path)
-    place_whens = []
-    if AreaLevel.COMMUNITY in work:
-        place_whens.append(When(area_path=work[AreaLevel.COMMUNITY], then=Value("community")))
-    if AreaLevel.STREET in work:
-        place_whens.append(When(area_path__startswith=work[AreaLevel.STREET], then=Value("street")))
-    if AreaLevel.DISTRICT in work:
-        place_whens.append(When(area_path__startswith=work[AreaLevel.DISTRICT], then=Value("district")))
     # A wanted work area contains the workplace when its path is one of the workplace's prefixes.
     wanted_areas = SeekerProfile.wanted_areas.through.objects.filter(
         seekerprofile_id=OuterRef("pk"), area__path__in=list(work.values()))
-    place_whens.append(When(Exists(wanted_areas), then=Value("wanted_area")))
-    if AreaLevel.CITY in work:
-        place_whens.append(When(area_path__startswith=work[AreaLevel.CITY], then=Value("city")))
-    place = Case(*place_whens, default=Value(""), output_field=CharField())
+    place = _place(work, wanted_area=Exists(wanted_areas))
 
     salary = Q(expected_salary__isnull=False, expected_salary__lte=vacancy.salary_max)
     education = Q(education__in=_education_at_least(EDUCATION_RANK.get(vacancy.education, 0)))

@@ -49,12 +49,7 @@ def employer_vacancy(*, fetched_by: User, pk) -> Vacancy:
 
 def vacancy_history(*, vacancy: Vacancy, fetched_by: User) -> list[StatusChange]:
     """Status moves of a vacancy, with status labels; callers have already resolved it within reach."""
-    labels = dict(VacancyStatus.choices)
-    history = status_history(instance=vacancy)
-    for change in history:
-        change.from_label = labels.get(change.from_status, change.from_status)
-        change.to_label = labels.get(change.to_status, change.to_status)
-    return history
+    return status_history(instance=vacancy, labels=VacancyStatus.choices)
 
 
 def occupation_groups() -> list[tuple[str, list[tuple[str, str]]]]:

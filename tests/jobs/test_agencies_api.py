@@ -14,6 +14,7 @@ from jobs.constants import LicenceStatus, SupervisionResult
 from jobs.models import Agency, SupervisionRecord
 from portal.constants import StaffRole
 from tests.conftest import make_staff
+from tests.jobs.conftest import client_for
 from tests.jobs.factories import AgencyFactory, SupervisionRecordFactory
 from tests.jobs.test_agencies_services import licence_values
 
@@ -21,13 +22,6 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = "/api/jobs/agencies/"
 STAFF = "/api/staff/jobs/agencies/"
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def payload(area, **overrides) -> dict:
@@ -38,11 +32,6 @@ def payload(area, **overrides) -> dict:
 
 def field_codes(response) -> dict[str, list[str]]:
     return {name: [item["code"] for item in items] for name, items in response.json()["error"]["fields"].items()}
-
-
-@pytest.fixture
-def clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
 
 
 def test_public_register_lists_badges_and_leaves_out_revoked(tree):

@@ -34,11 +34,6 @@ def form_data(area, **overrides) -> dict:
     return data
 
 
-@pytest.fixture
-def clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
-
-
 # --- Public register --------------------------------------------------------------------------
 
 

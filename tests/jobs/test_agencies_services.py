@@ -16,6 +16,7 @@ from portal.constants import AuditEventType, StaffRole
 from portal.models import AuditEvent, StatusChange
 from portal.scoping import OutOfScope
 from tests.conftest import make_staff
+from tests.jobs.conftest import codes
 from tests.jobs.factories import AgencyFactory, credit_code
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +31,6 @@ def licence_values(area, **overrides) -> dict:
             "scope": "职业介绍、职业指导、人才推荐", "address": "江岸区解放大道100号", "contact_phone": "027-82881234",
             "credit_code": credit_code(7), "valid_from": today - datetime.timedelta(days=10),
             "valid_to": today + datetime.timedelta(days=3 * 365), "area": area, **overrides}
-
-
-def codes(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {name: [e.code for e in errors] for name, errors in exc.error_dict.items()}
-    return {"__all__": [e.code for e in exc.error_list]}
-
-
-@pytest.fixture
-def clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
 
 
 # --- Recording licences -----------------------------------------------------------------------

@@ -39,11 +39,6 @@ def registration(tree, **overrides) -> dict:
             "contact_phone": "027-82001234", "address": "沿江大道1号", "introduction": "建材批发。", **overrides}
 
 
-@pytest.fixture
-def district_clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
-
-
 def test_employer_registers_its_organisation_pending_and_audited(tree, employer):
     org = employer_register(actor=employer, **registration(tree, credit_code=" " + credit_code(90001).lower()))
     org.refresh_from_db()

@@ -16,6 +16,7 @@ from jobs.models import FairParticipation, FairSignup, InterviewSlot, JobFair
 from jobs.services import fairs as services
 from portal.constants import StaffRole
 from tests.conftest import make_staff
+from tests.jobs.conftest import client_for
 from tests.jobs.test_fairs_services import (
     LINK,
     draft_fair,
@@ -25,6 +26,7 @@ from tests.jobs.test_fairs_services import (
     offer_slot,
     published_fair,
     seeker_account,
+    slot_and_two_seekers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +35,9 @@ FAIRS = "/api/jobs/fairs/"
 STAFF_FAIRS = "/api/staff/jobs/fairs/"
 
 
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
-
-
 def field_codes(response) -> dict[str, list[str]]:
     error = response.json()["error"]
     return {name: [item["code"] for item in items] for name, items in error["fields"].items()}
-
-
-@pytest.fixture
-def clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
 
 
 @pytest.fixture
@@ -247,11 +237,7 @@ def test_slot_with_a_non_https_link_is_refused(fair):
 
 
 def test_booking_a_taken_slot_is_refused(fair):
-    employer, _ = joined_employer(fair)
-    slot = offer_slot(employer, fair)
-    first, second = seeker_account(), seeker_account()
-    for seeker in (first, second):
-        services.fair_sign_up(actor=seeker, fair=fair)
+    slot, first, second = slot_and_two_seekers(fair)
     assert client_for(first).post(f"/api/jobs/slots/{slot.pk}/book/").status_code == 200
     response = client_for(second).post(f"/api/jobs/slots/{slot.pk}/book/")
     assert response.status_code == 400 and field_codes(response) == {"non_field_errors": ["taken"]}

@@ -26,6 +26,7 @@ from tests.jobs.test_fairs_services import (
     offer_slot,
     published_fair,
     seeker_account,
+    slot_and_two_seekers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +40,6 @@ def local(value: datetime.datetime) -> str:
 
 def error_codes(form) -> dict[str, list[str]]:
     return {name: [e.code for e in errors] for name, errors in form.errors.as_data().items()}
-
-
-@pytest.fixture
-def clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
 
 
 @pytest.fixture
@@ -261,11 +257,7 @@ def test_signing_up_for_a_full_fair_says_so(client, clerk, tree):
 
 
 def test_booking_a_taken_slot_says_so(client, fair):
-    employer, _ = joined_employer(fair)
-    slot = offer_slot(employer, fair)
-    first, second = seeker_account(), seeker_account()
-    for seeker in (first, second):
-        services.fair_sign_up(actor=seeker, fair=fair)
+    slot, first, second = slot_and_two_seekers(fair)
     services.interview_slot_book(actor=first, slot=slot)
     client.force_login(second)
     response = client.post(reverse("jobs:slot-book", kwargs={"pk": slot.pk}), follow=True)

@@ -18,9 +18,10 @@ from jobs.constants import EmployerStatus, FairStatus, FairTargetGroup, VacancyS
 from jobs.models import FairParticipation, FairSignup, Industry, InterviewSlot, JobFair
 from jobs.services import fairs as services
 from portal.constants import AuditEventType, StaffRole
-from portal.models import AuditEvent, StatusChange
+from portal.models import AuditEvent, StatusChange, User
 from portal.scoping import OutOfScope
 from tests.conftest import make_staff
+from tests.jobs.conftest import codes
 from tests.jobs.factories import EmployerFactory, SeekerProfileFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,15 +70,14 @@ def offer_slot(employer, fair, *, minutes: int = 20, offset_minutes: int = 30, *
         minutes=minutes, meeting_link=LINK, **extra)
 
 
-def codes(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {name: [e.code for e in errors] for name, errors in exc.error_dict.items()}
-    return {"__all__": [e.code for e in exc.error_list]}
-
-
-@pytest.fixture
-def clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
+def slot_and_two_seekers(fair) -> tuple[InterviewSlot, User, User]:
+    """A slot offered at the fair and two job seekers' accounts signed up to it; nobody has booked."""
+    employer, _ = joined_employer(fair)
+    slot = offer_slot(employer, fair)
+    first, second = seeker_account(), seeker_account()
+    for seeker in (first, second):
+        services.fair_sign_up(actor=seeker, fair=fair)
+    return slot, first, second
 
 
 @pytest.fixture
@@ -350,11 +350,7 @@ def test_seeker_must_sign_up_before_booking(fair):
 
 
 def test_a_slot_goes_to_one_seeker_and_the_second_is_told_it_is_taken(fair):
-    employer, _ = joined_employer(fair)
-    slot = offer_slot(employer, fair)
-    first, second = seeker_account(), seeker_account()
-    for seeker in (first, second):
-        services.fair_sign_up(actor=seeker, fair=fair)
+    slot, first, second = slot_and_two_seekers(fair)
     services.interview_slot_book(actor=first, slot=slot)
     with pytest.raises(ValidationError) as caught:
         services.interview_slot_book(actor=second, slot=slot)

@@ -47,6 +47,13 @@ def clerk(staff):
     return staff["clerk@community"]
 
 
+def make_referrals(area, count: int) -> None:
+    """``count`` referrals in ``area``, each of its own job seeker to its own vacancy there."""
+    for _ in range(count):
+        ReferralFactory(seeker=SeekerProfileFactory(area=area), area=area,
+                        vacancy=VacancyFactory(employer=EmployerFactory(area=area), area=area))
+
+
 # --- Service ----------------------------------------------------------------------------------
 
 
@@ -247,17 +254,12 @@ def test_job_seeker_and_employer_cannot_open_referral_pages(client, seeker, vaca
 
 
 def test_referral_list_keeps_a_constant_query_count(client, clerk, tree, django_assert_num_queries):
-    def make(n):
-        for _ in range(n):
-            ReferralFactory(seeker=SeekerProfileFactory(area=tree.c1), area=tree.c1,
-                            vacancy=VacancyFactory(employer=EmployerFactory(area=tree.c1), area=tree.c1))
-
-    make(2)
+    make_referrals(tree.c1, 2)
     client.force_login(clerk)
     client.get("/staff/jobs/referrals/")
     with django_assert_num_queries(5):  # session, user, grants, count, page
         client.get("/staff/jobs/referrals/")
-    make(10)
+    make_referrals(tree.c1, 10)
     with django_assert_num_queries(5):
         response = client.get("/staff/jobs/referrals/")
     assert len(response.context["referrals"]) == 12
@@ -319,16 +321,11 @@ def test_api_referrals_are_for_clerks(api_client, staff, seeker):
 
 
 def test_api_referral_list_keeps_a_constant_query_count(api_client, clerk, tree, django_assert_num_queries):
-    def make(n):
-        for _ in range(n):
-            ReferralFactory(seeker=SeekerProfileFactory(area=tree.c1), area=tree.c1,
-                            vacancy=VacancyFactory(employer=EmployerFactory(area=tree.c1), area=tree.c1))
-
-    make(2)
+    make_referrals(tree.c1, 2)
     api_client.force_authenticate(clerk)
     api_client.get("/api/staff/jobs/referrals/")  # the clerk's grants are cached after this
     with django_assert_num_queries(3):  # count, page, histories
         api_client.get("/api/staff/jobs/referrals/")
-    make(10)
+    make_referrals(tree.c1, 10)
     with django_assert_num_queries(3):
         assert api_client.get("/api/staff/jobs/referrals/").json()["count"] == 12

@@ -37,16 +37,6 @@ def field_codes(response, field: str) -> list[str]:
     return [item["code"] for item in body["fields"][field]]
 
 
-@pytest.fixture
-def org(tree):
-    return EmployerFactory(area=tree.c1, name="武汉江城钢构有限公司")
-
-
-@pytest.fixture
-def district_clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
-
-
 def test_employer_posts_lists_and_reads_its_vacancies(api_client, org, tree):
     api_client.force_authenticate(org.account)
     response = api_client.post(MINE, payload(tree), format="json")

@@ -43,20 +43,10 @@ def queries_of(call) -> int:
 
 
 @pytest.fixture
-def org(tree):
-    return EmployerFactory(area=tree.c1, name="武汉江城钢构有限公司")
-
-
-@pytest.fixture
 def employer_client(client, org):
     client.force_login(org.account)
     client.cookies["django_language"] = "en"
     return client
-
-
-@pytest.fixture
-def district_clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
 
 
 def test_named_urls_resolve_to_the_documented_paths():

@@ -47,16 +47,6 @@ def vacancy_fields(tree, **overrides) -> dict:
         "open_to_hard_to_employ": True, "for_graduates": False, **overrides}
 
 
-@pytest.fixture
-def org(tree):
-    return EmployerFactory(area=tree.c1, name="武汉江城钢构有限公司")
-
-
-@pytest.fixture
-def district_clerk(tree):
-    return make_staff(StaffRole.CLERK, tree.d1)
-
-
 def test_verified_employer_posts_a_pending_vacancy_with_search_text(tree, org):
     vacancy = vacancy_post(actor=org.account, employer=org, **vacancy_fields(tree))
     vacancy.refresh_from_db()

@@ -9,6 +9,7 @@ those values are enough for ``manage.py check --deploy``.
 from __future__ import annotations
 
 import ast
+import base64
 import json
 import os
 import re
@@ -34,7 +35,9 @@ SETTINGS_FILE = ROOT / "portal" / "settings.py"
 ENV_READERS = {"env", "env_bool", "env_list"}
 PORTAL_SERVICES = ("migrate", "web", "worker", "beat")  # the services built from the portal image
 REQUIRED_SERVICES = ("web", "worker", "beat", "db", "redis")
-REQUIRED_ENV = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "PORTAL_ENVIRONMENT")
+REQUIRED_ENV = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "PORTAL_ENVIRONMENT",
+                "PERSONAL_DATA_HASH_KEY", "PERSONAL_DATA_ENCRYPTION_KEY")
+SECRETS = ("SECRET_KEY", "PERSONAL_DATA_HASH_KEY", "PERSONAL_DATA_ENCRYPTION_KEY")
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
 
@@ -194,7 +197,8 @@ def test_compose_environment_sets_what_production_requires():
     assert env["PORTAL_ENVIRONMENT"] == "production"
     assert str(env.get("DEBUG", "false")).lower() in {"0", "false", "no", "off"}
     # Secrets must be supplied by the operator: required interpolation, never a default.
-    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", env["SECRET_KEY"]), env["SECRET_KEY"]
+    for name in SECRETS:
+        assert re.fullmatch(rf"\$\{{{name}:\?[^}}]*\}}", env[name]), env[name]
     password = re.search(r"\$\{POSTGRES_PASSWORD(:?.)", env["DATABASE_URL"])
     assert password and password.group(1) == ":?", "the database password must be required, not defaulted"
 
@@ -214,7 +218,9 @@ def test_service_urls_point_at_the_compose_services():
 
 def test_compose_environment_passes_the_production_deploy_check():
     """Load portal.settings as the containers will (production profile, compose values)."""
-    supplied = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "test-password"}
+    supplied = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "test-password",
+                "PERSONAL_DATA_HASH_KEY": secrets.token_urlsafe(32),
+                "PERSONAL_DATA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
     child_env = {k: v for k, v in os.environ.items() if k not in settings_env_names()}
     child_env.pop("DJANGO_SETTINGS_MODULE", None)
     child_env.update({name: resolve_for_test(str(value), supplied) for name, value in portal_env().items()})

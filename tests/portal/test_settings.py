@@ -1,5 +1,6 @@
 """Production settings: secrets required, `check --deploy` clean. Run in fresh processes."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -13,19 +14,35 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORTAL_ENVIRONMENT"}}
+            if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORTAL_ENVIRONMENT",
+                         "PERSONAL_DATA_HASH_KEY", "PERSONAL_DATA_ENCRYPTION_KEY"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
 
 PRODUCTION = {"PORTAL_ENVIRONMENT": "production", "ALLOWED_HOSTS": "jobs.wuhan.gov.cn",
-              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+              "PERSONAL_DATA_HASH_KEY": secrets.token_urlsafe(32),
+              "PERSONAL_DATA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
 
 
 def test_production_refuses_to_start_without_secret_key():
     result = _manage("check", **PRODUCTION)
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["PERSONAL_DATA_HASH_KEY", "PERSONAL_DATA_ENCRYPTION_KEY"])
+def test_production_refuses_to_start_without_personal_data_keys(name):
+    settings = {k: v for k, v in PRODUCTION.items() if k != name}
+    result = _manage("check", **{**settings, "SECRET_KEY": secrets.token_urlsafe(50)})
+    assert result.returncode != 0 and f"{name} must be set in production" in result.stderr
+
+
+def test_production_refuses_an_encryption_key_that_is_no_fernet_key():
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(50),
+                                 "PERSONAL_DATA_ENCRYPTION_KEY": "too-short"})
+    assert result.returncode != 0 and "PERSONAL_DATA_ENCRYPTION_KEY must be 32 url-safe" in result.stderr
 
 
 def test_production_refuses_debug_and_missing_hosts():

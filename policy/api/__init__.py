@@ -1,0 +1,1 @@
+"""API of the policy app: one module per domain."""

@@ -1,0 +1,465 @@
+"""Policy document API: the public search and document (published versions only), and the staff
+endpoints where editors write, import and relate documents and reviewers publish and repeal them."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from policy.api.common import (
+    ERRORS,
+    PUBLIC_ERRORS,
+    AreaCodeField,
+    PolicyAreaSerializer,
+    raise_form_errors,
+)
+from policy.constants import (
+    BODY_MAX,
+    CATEGORY_MAX,
+    ISSUER_MAX,
+    NOTE_MAX,
+    NUMBER_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+    RelationKind,
+    Validity,
+)
+from policy.forms import DocumentSearchForm
+from policy.importer import parse_policy_text
+from policy.models import PolicyDocument, PolicyVersion
+from policy.selectors.documents import (
+    DocumentFilters,
+    document_filter_choices,
+    document_public_detail,
+    document_search,
+    document_staff_base,
+    document_staff_related,
+    document_versions,
+    public_documents,
+    relation_target_by_number,
+    validity_of,
+    version_compare,
+)
+from policy.services import documents as services
+from policy.services.imports import import_match, import_text_from_bytes, policy_import
+from portal.scoped_views import ScopedModelViewSet, scope_exempt
+
+# --- Public -------------------------------------------------------------------------------------
+
+
+class DocumentSummarySerializer(serializers.ModelSerializer):
+    """A public document as its published version shows it."""
+
+    title = serializers.CharField(source="published_version.title")
+    document_number = serializers.CharField(source="published_version.document_number")
+    issuer = serializers.CharField(source="published_version.issuer")
+    publish_date = serializers.DateField(source="published_version.publish_date")
+    effective_date = serializers.DateField(source="published_version.effective_date")
+    expiry_date = serializers.DateField(source="published_version.expiry_date", allow_null=True)
+    source = serializers.CharField(source="published_version.source")
+    category = serializers.CharField(source="published_version.category")
+    validity = serializers.ChoiceField(choices=Validity.choices, read_only=True,
+                                       help_text="in_force, not_yet_effective, expired or repealed")
+    area = PolicyAreaSerializer(help_text="Where the document applies: the city or one district.")
+
+    class Meta:
+        model = PolicyDocument
+        fields = ["id", "title", "document_number", "issuer", "publish_date", "effective_date", "expiry_date",
+                  "source", "category", "validity", "area"]
+
+
+class PolicyRelatedDocumentSerializer(serializers.Serializer):
+    relation = serializers.CharField(help_text="Amends, Repeals, Amended by or Repealed by (in the request's language).")
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    document_number = serializers.CharField()
+    validity = serializers.ChoiceField(choices=Validity.choices)
+
+
+class PolicyAttachmentRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class PolicyGuideRefSerializer(serializers.Serializer):
+    service = serializers.CharField()
+    title = serializers.CharField()
+
+
+class PolicyProgrammeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class DocumentDetailSerializer(DocumentSummarySerializer):
+    body = serializers.CharField(source="published_version.body")
+    version = serializers.IntegerField(source="published_version.number")
+    related = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    guides = serializers.SerializerMethodField(help_text="Service guides based on this document.")
+    programmes = serializers.SerializerMethodField(help_text="Subsidy programmes based on this document.")
+
+    class Meta(DocumentSummarySerializer.Meta):
+        fields = [*DocumentSummarySerializer.Meta.fields, "version", "published_at", "body", "related",
+                  "attachments", "guides", "programmes"]
+
+    @extend_schema_field(PolicyRelatedDocumentSerializer(many=True))
+    def get_related(self, document) -> list[dict]:
+        return [{"relation": str(item.label), "id": item.document.pk,
+                 "title": item.document.published_version.title if item.document.published_version else "",
+                 "document_number": (item.document.published_version.document_number
+                                     if item.document.published_version else ""),
+                 "validity": item.document.validity} for item in document.related]
+
+    @extend_schema_field(PolicyAttachmentRefSerializer(many=True))
+    def get_attachments(self, document) -> list[dict]:
+        return [{"name": a.name, "size": a.size,
+                 "url": reverse("policy:attachment-download", kwargs={"pk": document.pk, "attachment_id": a.pk})}
+                for a in document.attachment_list]
+
+    @extend_schema_field(PolicyGuideRefSerializer(many=True))
+    def get_guides(self, document) -> list[dict]:
+        return [{"service": g.service, "title": g.title} for g in document.guide_list]
+
+    @extend_schema_field(PolicyProgrammeRefSerializer(many=True))
+    def get_programmes(self, document) -> list[dict]:
+        return [{"id": p.pk, "name": str(p)} for p in document.programmes]
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="Keywords or a document number in any spelling (〔〕, [], (), "
+                                           "full-width digits)."),
+    OpenApiParameter("category", str, description="A category of the published documents."),
+    OpenApiParameter("issuer", str, description="An issuing body of the published documents."),
+    OpenApiParameter("year", int, description="Publish year."),
+    OpenApiParameter("validity", str, enum=Validity.values),
+    OpenApiParameter("sort", str, enum=["relevance", "date"],
+                     description="relevance (needs keywords; the default with them) or date (newest first)."),
+]
+
+
+@scope_exempt("Public policy search and documents: published versions only, to anyone.")
+@extend_schema_view(
+    list=extend_schema(summary="Search published policy documents", parameters=SEARCH_PARAMETERS,
+                       responses={200: DocumentSummarySerializer(many=True), **PUBLIC_ERRORS}),
+    retrieve=extend_schema(summary="A published policy document with related documents",
+                           responses={200: DocumentDetailSerializer, **PUBLIC_ERRORS}),
+)
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DocumentSummarySerializer
+    permission_classes = [permissions.AllowAny]
+    filter_backends: list = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if self.action != "list":
+            return public_documents()
+        form = DocumentSearchForm(self.request.query_params or None, choices=document_filter_choices())
+        if form.is_bound and not form.is_valid():
+            raise_form_errors(form)
+        filters = form.document_filters if form.is_bound else DocumentFilters()
+        return document_search(fetched_by=self.request.user, filters=filters)
+
+    def retrieve(self, request, pk=None):
+        return Response(DocumentDetailSerializer(document_public_detail(fetched_by=request.user, pk=pk)).data)
+
+
+# --- Staff --------------------------------------------------------------------------------------
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    saved_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    area = serializers.CharField(source="area_id")
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["number", "title", "document_number", "issuer", "publish_date", "effective_date", "expiry_date",
+                  "source", "category", "area", "saved_by", "created_at", "note"]
+
+
+class PolicyImportNoteSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    part = serializers.CharField()
+
+
+class StaffDocumentSerializer(serializers.ModelSerializer):
+    """The working copy (latest version) with its status and what the public sees."""
+
+    area = PolicyAreaSerializer(read_only=True)
+    published_version = serializers.IntegerField(source="published_version.number", default=None, read_only=True)
+    import_notes = PolicyImportNoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicyDocument
+        fields = ["id", "title", "document_number", "issuer", "publish_date", "effective_date", "expiry_date",
+                  "source", "category", "area", "status", "status_reason", "published_version", "published_at",
+                  "created_at", "updated_at", "import_notes"]
+
+
+class StaffDocumentDetailSerializer(StaffDocumentSerializer):
+    versions = PolicyVersionSerializer(source="version_list", many=True, read_only=True)
+    related = serializers.SerializerMethodField()
+
+    class Meta(StaffDocumentSerializer.Meta):
+        fields = [*StaffDocumentSerializer.Meta.fields, "body", "versions", "related"]
+
+    @extend_schema_field(PolicyRelatedDocumentSerializer(many=True))
+    def get_related(self, document) -> list[dict]:
+        return [{"relation": str(item.label), "id": item.document.pk, "title": item.document.title,
+                 "document_number": item.document.document_number,
+                 "validity": item.document.validity} for item in document.related_list]
+
+
+class DocumentWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX)
+    document_number = serializers.CharField(max_length=NUMBER_MAX, required=False, allow_blank=True, default="")
+    issuer = serializers.CharField(max_length=ISSUER_MAX)
+    publish_date = serializers.DateField()
+    effective_date = serializers.DateField()
+    expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
+    source = serializers.CharField(max_length=SOURCE_MAX, required=False, allow_blank=True, default="")
+    category = serializers.CharField(max_length=CATEGORY_MAX, required=False, allow_blank=True, default="")
+    area = AreaCodeField(help_text="Division code of the city (city-wide) or of one district.")
+    body = serializers.CharField(max_length=BODY_MAX, trim_whitespace=False)
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="",
+                                 help_text="A short note kept with the new version.")
+
+
+class DocumentNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
+
+
+class DocumentReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=NOTE_MAX)
+
+
+class RelationRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RelationKind.choices)
+    target = serializers.CharField(max_length=NUMBER_MAX, help_text="The other document's number, in any spelling.")
+
+
+class PolicyFieldChangeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class PolicyComparisonSerializer(serializers.Serializer):
+    a = serializers.IntegerField(source="a.number")
+    b = serializers.IntegerField(source="b.number")
+    changes = PolicyFieldChangeSerializer(many=True)
+    body_changed = serializers.BooleanField()
+    unified = serializers.ListField(child=serializers.CharField(),
+                                    help_text="The text's differences, unified diff lines (+, -, space, @@).")
+
+    def to_representation(self, comparison) -> dict:
+        return {"a": comparison.a.number, "b": comparison.b.number,
+                "changes": [{"name": c.name, "old": c.old, "new": c.new} for c in comparison.changes],
+                "body_changed": comparison.body_changed,
+                "unified": [f"{kind}{text}" if kind != "@" else text for kind, text in comparison.unified]}
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="The document in the law library's text format.")
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="The same, as text.")
+    area = AreaCodeField(required=False, help_text="For a new document: the city or one district.")
+    apply = serializers.BooleanField(default=False, help_text="False: only preview. True: save.")
+
+
+class ImportPreviewSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    document_number = serializers.CharField()
+    issuer = serializers.CharField()
+    publish_date = serializers.DateField(allow_null=True)
+    effective_date = serializers.DateField(allow_null=True)
+    expiry_date = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+    category = serializers.CharField()
+    body = serializers.CharField()
+    navigation_dropped = serializers.ListField(child=serializers.CharField())
+    footer_dropped = serializers.ListField(child=serializers.CharField())
+    warnings = PolicyImportNoteSerializer(many=True)
+
+
+class ImportResponseSerializer(serializers.Serializer):
+    preview = ImportPreviewSerializer()
+    outcome = serializers.ChoiceField(choices=["preview", "created", "updated", "unchanged"])
+    existing = serializers.IntegerField(allow_null=True, help_text="The document a save would update, if any.")
+    document = StaffDocumentSerializer(allow_null=True)
+
+
+def _preview(parsed) -> dict:
+    return {**{name: getattr(parsed, name) for name in parsed.FIELDS},
+            "navigation_dropped": parsed.navigation, "footer_dropped": parsed.footer,
+            "warnings": [w.as_dict() for w in parsed.warnings]}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Policy documents of my area (working copies)",
+                       responses={200: StaffDocumentSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(summary="A document with its versions and relations",
+                           responses={200: StaffDocumentDetailSerializer, **ERRORS}),
+)
+class StaffDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+    """Every staff role reads the documents of its subtree; editors write, reviewers publish."""
+
+    model = PolicyDocument
+    serializer_class = StaffDocumentSerializer
+    lookup_value_regex = r"\d+"
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_base_queryset(self):
+        return document_staff_base()
+
+    def _fresh(self, document) -> PolicyDocument:
+        return get_object_or_404(self.get_queryset(), pk=document.pk)
+
+    def retrieve(self, request, pk=None):
+        document = self.get_object()
+        document.version_list = document_versions(document=document, fetched_by=request.user)
+        document.related_list = document_staff_related(document=document, fetched_by=request.user)
+        for item in document.related_list:
+            item.document.validity = validity_of(item.document) if item.document.published_version_id else ""
+        return Response(StaffDocumentDetailSerializer(document).data)
+
+    @extend_schema(summary="Write a new draft (editor)", request=DocumentWriteSerializer,
+                   responses={201: StaffDocumentSerializer, **ERRORS})
+    def create(self, request):
+        data = DocumentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_create(actor=request.user, **data.validated_data)
+        return Response(StaffDocumentSerializer(self._fresh(document)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Save a change as a new version (editor)", request=DocumentWriteSerializer,
+                   responses={200: StaffDocumentSerializer, **ERRORS})
+    def update(self, request, pk=None, partial=False):
+        document = self.get_object()
+        data = DocumentWriteSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        current = {name: getattr(document, name) for name in services.DOCUMENT_FIELDS}
+        values = {**current, **{k: v for k, v in data.validated_data.items() if k in request.data or not partial}}
+        services.document_update(actor=request.user, document=document, **values)
+        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+
+    @extend_schema(summary="Change some fields, as a new version (editor)", request=DocumentWriteSerializer,
+                   responses={200: StaffDocumentSerializer, **ERRORS})
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
+
+    @extend_schema(summary="Send a draft for review (editor)", request=DocumentNoteSerializer,
+                   responses={200: StaffDocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        document = self.get_object()
+        data = DocumentNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_submit(actor=request.user, document=document, **data.validated_data)
+        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+
+    @extend_schema(summary="Publish the latest version (reviewer)", request=DocumentNoteSerializer,
+                   responses={200: StaffDocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        document = self.get_object()
+        data = DocumentNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_publish(actor=request.user, document=document, **data.validated_data)
+        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+
+    @extend_schema(summary="Return a document in review to its editors (reviewer)", request=DocumentReasonSerializer,
+                   responses={200: StaffDocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_editors(self, request, pk=None):
+        document = self.get_object()
+        data = DocumentReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_return(actor=request.user, document=document, **data.validated_data)
+        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+
+    @extend_schema(summary="Repeal a published document (reviewer)", request=DocumentReasonSerializer,
+                   responses={200: StaffDocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def repeal(self, request, pk=None):
+        document = self.get_object()
+        data = DocumentReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.document_repeal(actor=request.user, document=document, **data.validated_data)
+        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+
+    @extend_schema(summary="Record that this document amends or repeals another (editor)",
+                   request=RelationRequestSerializer, responses={201: PolicyRelatedDocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def relations(self, request, pk=None):
+        document = self.get_object()
+        data = RelationRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = relation_target_by_number(number=data.validated_data["target"], fetched_by=request.user)
+        relation = services.relation_add(actor=request.user, document=document, target=target,
+                                         kind=data.validated_data["kind"])
+        target = relation.target
+        return Response({"relation": str(RelationKind(relation.kind).label), "id": target.pk, "title": target.title,
+                         "document_number": target.document_number,
+                         "validity": validity_of(target) if target.published_version_id else ""},
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Compare two versions (default: the published one and the latest)",
+                   parameters=[OpenApiParameter("a", int, description="Version number"),
+                               OpenApiParameter("b", int, description="Version number")],
+                   responses={200: PolicyComparisonSerializer, **ERRORS})
+    @action(detail=True, methods=["get"])
+    def compare(self, request, pk=None):
+        document = self.get_object()
+
+        def number(name):
+            value = request.query_params.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        comparison = version_compare(document=document, a=number("a"), b=number("b"), fetched_by=request.user)
+        return Response(PolicyComparisonSerializer(comparison).data)
+
+    @extend_schema(summary="Import a document in the law library's text format: preview, or save with apply",
+                   request={"multipart/form-data": ImportRequestSerializer,
+                            "application/json": ImportRequestSerializer},
+                   responses={200: ImportResponseSerializer, 201: ImportResponseSerializer, **ERRORS})
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_document(self, request):
+        if not services.is_editor(request.user):
+            self.permission_denied(request, message=_("Only staff at city or district level write policy documents."))
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values.get("file") is not None:
+            text, name = import_text_from_bytes(values["file"].read()), values["file"].name
+        elif values.get("text"):
+            text, name = values["text"], ""
+        else:
+            raise serializers.ValidationError({"file": [serializers.ErrorDetail(
+                _("Send the file, or its text."), code="required")]})
+        if values["apply"]:
+            result = policy_import(actor=request.user, text=text, area=values.get("area"), file_name=name)
+            return Response({"preview": _preview(result.parsed), "outcome": result.outcome,
+                             "existing": result.document.pk,
+                             "document": StaffDocumentSerializer(self._fresh(result.document)).data},
+                            status=status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK)
+        parsed = parse_policy_text(text)
+        if parsed.errors:
+            raise serializers.ValidationError({"file": [serializers.ErrorDetail(e.message, code=e.code)
+                                                        for e in parsed.errors]})
+        existing = import_match(parsed)
+        visible = existing is not None and services.may_edit(request.user, existing.area)
+        return Response({"preview": _preview(parsed), "outcome": "preview",
+                         "existing": existing.pk if visible else None, "document": None})
+

@@ -1,0 +1,101 @@
+"""Choices, transition tables and limits of policy publishing and service information."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.constants import AreaLevel, StaffRole
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    EXPIRED = "expired", _("Expired")
+    REPEALED = "repealed", _("Repealed")
+
+
+DOCUMENT_TRANSITIONS = {
+    DocumentStatus.DRAFT: {DocumentStatus.IN_REVIEW},
+    # A reviewer publishes, or returns the document to its editors (back to draft).
+    DocumentStatus.IN_REVIEW: {DocumentStatus.PUBLISHED, DocumentStatus.DRAFT},
+    DocumentStatus.PUBLISHED: {DocumentStatus.EXPIRED, DocumentStatus.REPEALED},
+    DocumentStatus.EXPIRED: {DocumentStatus.REPEALED},
+    DocumentStatus.REPEALED: set(),
+}
+# Statuses in which the public sees the document (its published version).
+PUBLIC_STATUSES = [DocumentStatus.PUBLISHED, DocumentStatus.EXPIRED, DocumentStatus.REPEALED]
+# Statuses in which editors may save changes (a change to a published document waits as a new
+# version until a reviewer publishes it).
+EDITABLE_STATUSES = {DocumentStatus.DRAFT, DocumentStatus.PUBLISHED}
+
+
+class Validity(models.TextChoices):
+    """What the public badge says about a published document on a given day."""
+
+    IN_FORCE = "in_force", _("In force")
+    NOT_YET_EFFECTIVE = "not_yet_effective", _("Not yet in force")
+    EXPIRED = "expired", _("Expired")
+    REPEALED = "repealed", _("Repealed")
+
+
+class RelationKind(models.TextChoices):
+    AMENDS = "amends", _("Amends")
+    REPEALS = "repeals", _("Repeals")
+
+
+class CourseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+COURSE_TRANSITIONS = {
+    CourseStatus.DRAFT: {CourseStatus.PUBLISHED, CourseStatus.CANCELLED},
+    CourseStatus.PUBLISHED: {CourseStatus.CANCELLED},
+    CourseStatus.CANCELLED: set(),
+}
+
+
+class Service(models.TextChoices):
+    """The services the portal offers; each has a service guide (业务指南) and process (服务流程)."""
+
+    UNEMPLOYMENT_REGISTRATION = "unemployment_registration", _("Unemployment registration")
+    HARD_TO_EMPLOY_IDENTIFICATION = "hard_to_employ_identification", _("Hard-to-employ identification")
+    PUBLIC_WELFARE_POST_SUBSIDY = "public_welfare_post_subsidy", _("Public-welfare post subsidy")
+    FLEXIBLE_EMPLOYMENT_SOCIAL_INSURANCE_SUBSIDY = (
+        "flexible_employment_social_insurance_subsidy", _("Social insurance subsidy for flexible employment"))
+    ENTERPRISE_SOCIAL_INSURANCE_SUBSIDY = (
+        "enterprise_social_insurance_subsidy", _("Social insurance subsidy for commerce and service enterprises"))
+    JOB_REFERRAL_SUBSIDY = "job_referral_subsidy", _("Job referral subsidy")
+    GUARANTEED_MICRO_LOAN = "guaranteed_micro_loan", _("Guaranteed micro-loan")
+    VACANCY_POSTING = "vacancy_posting", _("Vacancy posting")
+    AGENCY_LICENCE = "agency_licence", _("Employment agency licence")
+
+
+# Who does what. Editors write documents, windows and courses of their area; reviewers publish,
+# return and repeal documents. Both act through grants at city or district level (and a province
+# root above them): street and community windows do not publish policy.
+EDITOR_ROLES = [StaffRole.CLERK, StaffRole.OFFICIAL, StaffRole.ADMINISTRATOR]
+REVIEWER_ROLES = [StaffRole.OFFICIAL, StaffRole.ADMINISTRATOR]
+EDITOR_LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.DISTRICT]
+# Service guides are city-wide: only city-level staff (or above) edit them.
+GUIDE_EDITOR_LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY]
+# A document applies city-wide or to one district.
+DOCUMENT_AREA_LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.DISTRICT]
+COURSE_AREA_LEVELS = [AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
+
+# Limits that keep records readable and pages fast.
+TITLE_MAX = 200
+NUMBER_MAX = 60
+ISSUER_MAX = 100
+SOURCE_MAX = 100
+CATEGORY_MAX = 40
+BODY_MAX = 200_000
+NOTE_MAX = 300
+IMPORT_FILE_MAX = 1_000_000  # bytes
+ATTACHMENT_MAX = 10 * 1024 * 1024  # bytes
+ATTACHMENT_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "txt", "jpg", "jpeg", "png", "zip"]
+GUIDE_TEXT_MAX = 4000
+STEPS_MAX = 30
+WORKING_DAYS_MAX = 365
+COURSE_TITLE_MAX = 100

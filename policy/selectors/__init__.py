@@ -1,0 +1,1 @@
+"""Reads of the policy app that a user triggers: one module per domain."""

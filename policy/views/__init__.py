@@ -1,0 +1,1 @@
+"""Pages of the policy app: one module per domain."""

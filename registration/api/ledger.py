@@ -1,0 +1,143 @@
+"""Ledger API for staff: the rows of a ledger (area and date) with the counts the overview shows,
+and the CSV/XLSX export (audited; masked numbers unless whole ones are asked for)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from portal.api_base import ErrorSerializer
+from portal.audit import client_ip
+from portal.scoped_views import ScopedModelViewSet
+from portal.scoping import area_in_scope
+from registration.api.persons import AreaCodeField
+from registration.constants import EmploymentKind
+from registration.exports import csv_stream, ledger_header, ledger_rows, xlsx_file
+from registration.models import UnemploymentRegistration
+from registration.selectors.ledger import LedgerKind, ledger_counts, staff_home_area
+from registration.selectors.ledger import ledger_rows as ledger_queryset
+from registration.services.persons import personal_data_export_record
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+KIND_CHOICES = [(LedgerKind.UNEMPLOYED, "registered unemployed"), (LedgerKind.HARD_TO_EMPLOY, "hard-to-employ")]
+
+
+class LedgerQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KIND_CHOICES, required=False, default=LedgerKind.UNEMPLOYED)
+    area = AreaCodeField(required=False, allow_blank=True, default="",
+                         help_text="Division code in your jurisdiction; empty: your own area.")
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+
+    def validate_area(self, area):
+        if not area:
+            return None
+        if not area_in_scope(self.context["request"].user, area):
+            raise serializers.ValidationError(_("Choose an area in your own jurisdiction."), code="out_of_scope")
+        return area
+
+    def validate_on(self, on):
+        if on is not None and on > timezone.localdate():
+            raise serializers.ValidationError(_("The date cannot be in the future."), code="future")
+        return on
+
+
+class LedgerExportSerializer(LedgerQuerySerializer):
+    file_format = serializers.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], default="csv")
+    full_numbers = serializers.BooleanField(required=False, default=False,
+                                            help_text="Whole identity numbers (audited); masked otherwise.")
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The unemployment registration or hard-to-employ case.")
+    person = serializers.IntegerField(source="person_id")
+    name = serializers.CharField(source="person.name")
+    identity_number = serializers.CharField(source="person.id_masked")
+    sex = serializers.CharField(source="person.sex")
+    birth_date = serializers.DateField(source="person.birth_date")
+    phone = serializers.CharField(source="person.phone")
+    area = serializers.CharField(source="area.code")
+    area_name = serializers.CharField(source="area.name")
+    since = serializers.SerializerMethodField(help_text="Registered on, or approved on.")
+
+    def get_since(self, record) -> str | None:
+        day = getattr(record, "registered_on", None) or getattr(record, "approved_on", None)
+        return day.isoformat() if day else None
+
+
+class NewEmploymentSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EmploymentKind.choices)
+    count = serializers.IntegerField()
+
+
+class LedgerCountsSerializer(serializers.Serializer):
+    area = serializers.CharField(source="area.code")
+    on_date = serializers.DateField()
+    unemployed = serializers.IntegerField()
+    hard_to_employ = serializers.IntegerField()
+    new_employment = serializers.IntegerField(help_text="Employment started this month up to the date.")
+    new_employment_by_kind = serializers.SerializerMethodField()
+
+    def get_new_employment_by_kind(self, counts) -> list[dict]:
+        return NewEmploymentSerializer([{"kind": k, "count": n} for k, n in counts.new_employment_by_kind.items()],
+                                       many=True).data
+
+
+class LedgerPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    counts = LedgerCountsSerializer()
+    results = LedgerRowSerializer(many=True)
+
+
+class StaffLedgerViewSet(ScopedModelViewSet):
+    """The real-name ledgers of an area in the reader's jurisdiction."""
+
+    model = UnemploymentRegistration
+
+    def _params(self, serializer_class, data):
+        query = serializer_class(data=data, context={"request": self.request})
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        area = values.get("area") or staff_home_area(fetched_by=self.request.user)
+        return values, values["kind"], area, values.get("on") or timezone.localdate()
+
+    @extend_schema(summary="A ledger's rows (masked numbers) and the counts of the area on the date",
+                   parameters=[LedgerQuerySerializer], responses={200: LedgerPageSerializer, **ERRORS})
+    def list(self, request):
+        _values, kind, area, on_date = self._params(LedgerQuerySerializer, request.query_params)
+        rows = ledger_queryset(fetched_by=request.user, kind=kind, area=area, on_date=on_date)
+        page = self.paginate_queryset(rows)
+        response = self.get_paginated_response(LedgerRowSerializer(page, many=True).data)
+        counts = ledger_counts(fetched_by=request.user, area=area, on_date=on_date)
+        response.data["counts"] = LedgerCountsSerializer(counts).data
+        return response
+
+    @extend_schema(summary="Export a ledger as CSV or XLSX (audited)", request=LedgerExportSerializer,
+                   responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+                              (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                                  OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
+    @action(detail=False, methods=["post"])
+    def export(self, request):
+        values, kind, area, on_date = self._params(LedgerExportSerializer, request.data)
+        full_numbers, file_format = values["full_numbers"], values["file_format"]
+        queryset = ledger_queryset(fetched_by=request.user, kind=kind, area=area, on_date=on_date)
+        personal_data_export_record(actor=request.user, area=area, ledger=kind, on_date=on_date,
+                                    file_format=file_format, full_numbers=full_numbers, ip_address=client_ip(request))
+        name = f"ledger-{kind}-{area.code}-{on_date:%Y%m%d}"
+        rows = ledger_rows(kind, queryset, full_numbers=full_numbers)
+        if file_format == "xlsx":
+            response = FileResponse(xlsx_file(kind, ledger_header(kind), rows), as_attachment=True,
+                                    filename=f"{name}.xlsx",
+                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        else:
+            response = StreamingHttpResponse(csv_stream(ledger_header(kind), rows),
+                                             content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response

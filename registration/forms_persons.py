@@ -1,0 +1,120 @@
+"""Forms and filters of the person pages. They parse input; registration/services/ decide."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jobs.constants import Education
+from portal.constants import AreaLevel
+from portal.forms import ServiceErrorsMixin
+from portal.scoping import area_in_scope
+from portal.widgets import AreaField
+from registration.constants import AgencyServiceKind
+from registration.models import Person
+from registration.retirement import FemaleRetirementCategory
+from registration.selectors.persons import person_search
+from registration.services.persons import NAME_MAX, REGISTRATION_ROLES, SKILLS_MAX
+from registration.services.records import (
+    CERTIFICATE_MAX,
+    COURSE_MAX,
+    NOTE_MAX,
+    PROVIDER_MAX,
+)
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonDetailsForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    area = AreaField(label=_("Residence community"), allowed_levels=[AreaLevel.COMMUNITY],
+                     help_text=_("The community where the person lives; it must be in your area."))
+    household_area = AreaField(label=_("Household registration (户籍) area"), required=False,
+                               help_text=_("Optional. Leave empty when the household registration is outside "
+                                           "the city."))
+    education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
+    skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    original_retirement_age = forms.TypedChoiceField(
+        label=_("Original retirement age (women)"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Not recorded (50 applies)")), *FemaleRetirementCategory.choices],
+        help_text=_("Women only: decides the statutory retirement age under the gradual rules."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_area(self):
+        area = self.cleaned_data.get("area")
+        if area is not None and not area_in_scope(self.user, area, roles=REGISTRATION_ROLES):
+            raise forms.ValidationError(_("Choose a community in your own area."), code="out_of_scope")
+        return area
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict:
+        return {name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)}
+
+
+class PersonRegisterForm(PersonDetailsForm):
+    identity_number = forms.CharField(
+        label=_("Identity number"), max_length=24, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+        help_text=_("18 characters (the last may be X); an old 15-digit number is converted."))
+
+    field_order = ["identity_number", "name", "phone", "area", "household_area", "education", "skills",
+                   "original_retirement_age"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Identity number, name or phone"), method="filter_q")
+
+    class Meta:
+        model = Person
+        fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        return person_search(queryset, value)
+
+
+class EmploymentCardForm(ServiceErrorsMixin, forms.Form):
+    employment_card_number = forms.CharField(label=_("Employment and entrepreneurship card number"), max_length=32)
+
+
+class TrainingForm(ServiceErrorsMixin, forms.Form):
+    course_name = forms.CharField(label=_("Course"), max_length=COURSE_MAX)
+    provider = forms.CharField(label=_("Training provider"), max_length=PROVIDER_MAX)
+    starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
+    ends_on = forms.DateField(label=_("Ends on"), widget=date_input())
+    completed = forms.BooleanField(label=_("Completed"), required=False)
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=CERTIFICATE_MAX, required=False)
+
+    prefix = "training"
+
+
+class TrainingCompleteForm(ServiceErrorsMixin, forms.Form):
+    completed = forms.BooleanField(label=_("Completed"), required=False)
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=CERTIFICATE_MAX, required=False)
+
+
+class AgencyServiceForm(ServiceErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Service"), choices=AgencyServiceKind.choices)
+    started_on = forms.DateField(label=_("Started on"), widget=date_input(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
+
+    prefix = "agency"
+
+
+class EndDateForm(ServiceErrorsMixin, forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=date_input(), initial=timezone.localdate)
+
+
+class AccountLinkForm(ServiceErrorsMixin, forms.Form):
+    identity_number = forms.CharField(label=_("Identity number"), max_length=24,
+                                      widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, help_text=_("As on your identity card."))

@@ -1,0 +1,35 @@
+import pytest
+from django.core.management import call_command
+
+from policy.constants import DocumentStatus, Service
+from policy.models import (
+    PolicyDocument,
+    PolicyVersion,
+    ServiceGuide,
+    ServiceWindow,
+    TrainingCourse,
+)
+from policy.selectors.documents import DocumentFilters, document_search
+from policy.selectors.guides import window_for
+from portal.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+def test_policy_demo_imports_the_seed_and_writes_guides_windows_and_courses_once():
+    call_command("demo_data")
+    seed = PolicyDocument.objects.get(number_key="武政办〔2009〕138号")
+    assert seed.status == DocumentStatus.PUBLISHED and seed.import_notes
+    assert [d.pk for d in document_search(fetched_by=None, filters=DocumentFilters(q="就业服务"))] == [seed.pk]
+    assert set(ServiceGuide.objects.values_list("service", flat=True)) == set(Service.values)
+    assert ServiceWindow.objects.filter(area__code__in=["420102000000", "420106000000"]).count() == 2
+    assert TrainingCourse.objects.filter(status="published").count() == 3
+    counts = (PolicyDocument.objects.count(), PolicyVersion.objects.count(), ServiceGuide.objects.count(),
+              ServiceWindow.objects.count(), TrainingCourse.objects.count())
+    call_command("demo_data")
+    assert (PolicyDocument.objects.count(), PolicyVersion.objects.count(), ServiceGuide.objects.count(),
+            ServiceWindow.objects.count(), TrainingCourse.objects.count()) == counts
+    # A community of 江岸区 without a window of its own is served by its district (or its street).
+    community = Area.objects.filter(code__startswith="420102003", level="community").first()
+    answer = window_for(fetched_by=None, area=community, service=Service.AGENCY_LICENCE)
+    assert answer.window.area.code == "420102000000" and answer.fallback

@@ -1,0 +1,18 @@
+import pytest
+from django.core.management import call_command
+
+from registration.models import EmploymentRegistration, HardshipCase, Person, ReferralCommitment, UnemploymentRegistration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_demo_data_covers_each_step_and_is_created_once():
+    call_command("demo_data")
+    counts = (Person.objects.count(), UnemploymentRegistration.objects.count(),
+              EmploymentRegistration.objects.count(), HardshipCase.objects.count(), ReferralCommitment.objects.count())
+    assert counts == (12, 10, 2, 6, 2)
+    assert set(HardshipCase.objects.values_list("status", flat=True)) == {"intake", "street_reviewed", "approved"}
+    assert all("*" in p.id_masked for p in Person.objects.all())
+    call_command("demo_data")
+    assert (Person.objects.count(), UnemploymentRegistration.objects.count(), EmploymentRegistration.objects.count(),
+            HardshipCase.objects.count(), ReferralCommitment.objects.count()) == counts
