@@ -5,16 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from jobs.models import Occupation
 from jobs.reference import reference_load
 from portal.areas import areas_load_file
-from registration.models import HardshipCategory
-from registration.reference import hardship_categories_load
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, RoleGrant, User
+from registration.models import HardshipCategory
+from registration.reference import hardship_categories_load
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the portal's default language (Simplified Chinese), whatever the
+    previous test's requests activated; a test that checks English text activates it itself."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

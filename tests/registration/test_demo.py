@@ -1,7 +1,13 @@
 import pytest
 from django.core.management import call_command
 
-from registration.models import EmploymentRegistration, HardshipCase, Person, ReferralCommitment, UnemploymentRegistration
+from registration.models import (
+    EmploymentRegistration,
+    HardshipCase,
+    Person,
+    ReferralCommitment,
+    UnemploymentRegistration,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from portal.constants import StaffRole
@@ -72,6 +73,7 @@ def test_intake_errors_are_shown_by_the_fields_and_the_input_is_kept(client, sta
 def test_a_duplicate_intake_names_the_existing_case(client, staff, person):
     existing = submitted_case(staff, person)
     signed_in(client, staff["clerk@community"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is checked in English
     response = client.post(reverse("staff-registration:case-create"), {
         "q": "陈桂英", "person": person.pk, "categories": ["disability"]})
     assert response.status_code == 200

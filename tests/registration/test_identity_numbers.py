@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import translation
 
 from registration.constants import Sex
 from registration.identity import (
@@ -54,6 +55,7 @@ def test_spaces_and_full_width_digits_are_normalised():
 
 def test_wrong_check_character_is_refused_with_its_own_message():
     wrong = EXAMPLE[:17] + "5"
+    translation.activate("en")  # the message is checked in English
     with pytest.raises(ValidationError) as info:
         identity_parse(wrong, today=TODAY)
     assert info.value.code == "check_character"

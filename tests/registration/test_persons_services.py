@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from portal.constants import AuditEventType, AuditKind, StaffRole
 from portal.models import AuditEvent
@@ -99,6 +100,7 @@ def test_duplicate_in_scope_points_to_the_existing_person(tree, clerk):
 def test_duplicate_out_of_scope_says_only_another_area(tree, clerk):
     other = make_staff(StaffRole.CLERK, tree.c3)
     first = register(other, tree.c3)
+    translation.activate("en")  # the message is checked in English
     with pytest.raises(services.DuplicatePerson) as info:
         register(clerk, tree.c1)
     message = info.value.message_dict["identity_number"][0]

@@ -4,6 +4,7 @@ not confirm, cancel, employment; duplicates point to the existing registration; 
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ def login(user) -> Client:
 def test_api_registers_and_refuses_a_duplicate_pointing_to_it(tree, clerk):
     person = PersonFactory(area=tree.c1)
     api = client_for(clerk)
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is checked in English
     first = api.post(UNEMPLOYMENT, {"person": person.pk}, format="json")
     assert first.status_code == 201 and first.json()["status"] == "open"
     second = api.post(UNEMPLOYMENT, {"person": person.pk}, format="json")

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.constants import AuditEventType, StaffRole
 from portal.models import Area, AuditEvent, StatusChange
@@ -59,6 +59,7 @@ def test_window_registration_is_open_at_once_and_audited(clerk, person):
 
 def test_duplicate_open_registration_points_to_the_existing_one(clerk, person):
     first = services.unemployment_register(actor=clerk, person=person)
+    translation.activate("en")  # the message is checked in English
     with pytest.raises(services.DuplicateRegistration) as info:
         services.unemployment_register(actor=clerk, person=person)
     assert info.value.existing == first

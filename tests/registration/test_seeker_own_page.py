@@ -4,6 +4,7 @@ registrations, apply online, my hard-to-employ status and my commitment; nobody 
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -68,7 +69,9 @@ def test_seeker_applies_online_and_sees_the_pending_registration(tree, job_seeke
 def test_employed_seeker_is_told_why_they_cannot_apply(tree, job_seeker):
     person = PersonFactory(area=tree.c1, account=job_seeker)
     EmploymentRegistrationFactory(person=person, started_on=timezone.localdate() - datetime.timedelta(days=30))
-    response = login(job_seeker).post(PAGE + "apply/", {"note": ""})
+    client = login(job_seeker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is checked in English
+    response = client.post(PAGE + "apply/", {"note": ""})
     assert response.status_code == 200
     assert any("employed" in str(e) for e in response.context["apply_form"].non_field_errors())
 
