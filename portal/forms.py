@@ -30,6 +30,23 @@ class ServiceErrorsMixin:
         else:
             self.add_error(None, exc)
 
+    def submit(self, action) -> bool:
+        """Validate the form, then call ``action(cleaned_data)`` (one service call).
+
+        True when both accepted; the service's result is in ``self.result``. When the service
+        refuses, its ValidationError is shown on the form and False is returned, so a view can
+        re-render the form with what the user typed.
+        """
+        self.result = None
+        if not self.is_valid():
+            return False
+        try:
+            self.result = action(self.cleaned_data)
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+            return False
+        return True
+
 
 class NewAccountForm(ServiceErrorsMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150,

@@ -4,7 +4,7 @@ clerks record licences, change their status and record inspections."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
@@ -80,14 +80,10 @@ class StaffAgencyCreateView(StaffAgencyMixin, View):
 
     def post(self, request):
         form = AgencyForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                agency = services.agency_license(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The agency licence is recorded."))
-                return redirect("staff-jobs:agency-detail", pk=agency.pk)
+        if form.submit(lambda data: services.agency_license(actor=request.user, **data)):
+            agency = form.result
+            messages.success(request, _("The agency licence is recorded."))
+            return redirect("staff-jobs:agency-detail", pk=agency.pk)
         return render(request, self.template_name, {"form": form})
 
 
@@ -123,14 +119,9 @@ class StaffAgencyDetailView(AgencyPageMixin, View):
     def post(self, request, pk):
         agency = self.get_agency(pk)
         form = AgencyForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.agency_update(actor=request.user, agency=agency, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The agency details have been saved."))
-                return redirect("staff-jobs:agency-detail", pk=agency.pk)
+        if form.submit(lambda data: services.agency_update(actor=request.user, agency=agency, **data)):
+            messages.success(request, _("The agency details have been saved."))
+            return redirect("staff-jobs:agency-detail", pk=agency.pk)
         return self.render_page(agency, form=form)
 
 
@@ -138,15 +129,10 @@ class StaffAgencyStatusView(AgencyPageMixin, View):
     def post(self, request, pk):
         agency = self.get_agency(pk)
         form = AgencyStatusForm(request.POST, agency=agency)
-        if form.is_valid():
-            try:
-                services.agency_status_change(actor=request.user, agency=agency, to=form.cleaned_data["status"],
-                                              reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The licence status has been changed."))
-                return redirect("staff-jobs:agency-detail", pk=agency.pk)
+        if form.submit(lambda data: services.agency_status_change(actor=request.user, agency=agency, to=data["status"],
+                                              reason=data["reason"])):
+            messages.success(request, _("The licence status has been changed."))
+            return redirect("staff-jobs:agency-detail", pk=agency.pk)
         return self.render_page(agency, status_form=form)
 
 
@@ -154,12 +140,7 @@ class StaffAgencySuperviseView(AgencyPageMixin, View):
     def post(self, request, pk):
         agency = self.get_agency(pk)
         form = SupervisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.agency_supervise(actor=request.user, agency=agency, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The inspection is recorded."))
-                return redirect("staff-jobs:agency-detail", pk=agency.pk)
+        if form.submit(lambda data: services.agency_supervise(actor=request.user, agency=agency, **data)):
+            messages.success(request, _("The inspection is recorded."))
+            return redirect("staff-jobs:agency-detail", pk=agency.pk)
         return self.render_page(agency, supervision_form=form)

@@ -133,14 +133,9 @@ class FairJoinView(LoginRequiredMixin, View):
     def post(self, request, pk):
         fair = _public_fair_or_404(request, pk)
         form = FairJoinForm(request.POST, vacancies=employer_public_vacancies(fetched_by=request.user))
-        if form.is_valid():
-            try:
-                services.fair_join(actor=request.user, fair=fair, vacancies=form.cleaned_data["vacancies"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Your organisation has joined the fair."))
-                return redirect("jobs:fair-detail", pk=fair.pk)
+        if form.submit(lambda data: services.fair_join(actor=request.user, fair=fair, vacancies=data["vacancies"])):
+            messages.success(request, _("Your organisation has joined the fair."))
+            return redirect("jobs:fair-detail", pk=fair.pk)
         return self._render(request, fair, form)
 
 
@@ -242,14 +237,10 @@ class StaffFairCreateView(StaffFairMixin, View):
 
     def post(self, request):
         form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                fair = services.fair_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The fair is saved as a draft. Publish it when it is ready."))
-                return redirect("staff-jobs:fair-detail", pk=fair.pk)
+        if form.submit(lambda data: services.fair_create(actor=request.user, **data)):
+            fair = form.result
+            messages.success(request, _("The fair is saved as a draft. Publish it when it is ready."))
+            return redirect("staff-jobs:fair-detail", pk=fair.pk)
         return render(request, self.template_name, {"form": form})
 
 
@@ -274,14 +265,9 @@ class StaffFairDetailView(StaffFairMixin, View):
     def post(self, request, pk):
         fair = get_object_or_404(self.get_queryset(), pk=pk)
         form = FairForm(request.POST, areas=fair_organiser_areas(fetched_by=request.user))
-        if form.is_valid():
-            try:
-                services.fair_update(actor=request.user, fair=fair, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The fair has been saved."))
-                return redirect("staff-jobs:fair-detail", pk=fair.pk)
+        if form.submit(lambda data: services.fair_update(actor=request.user, fair=fair, **data)):
+            messages.success(request, _("The fair has been saved."))
+            return redirect("staff-jobs:fair-detail", pk=fair.pk)
         return _staff_fair_page(request, fair, form=form)
 
 
@@ -300,12 +286,7 @@ class StaffFairCancelView(StaffFairMixin, View):
     def post(self, request, pk):
         fair = get_object_or_404(self.get_queryset(), pk=pk)
         form = FairCancelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.fair_cancel(actor=request.user, fair=fair, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The fair is cancelled."))
-                return redirect(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}))
+        if form.submit(lambda data: services.fair_cancel(actor=request.user, fair=fair, reason=data["reason"])):
+            messages.success(request, _("The fair is cancelled."))
+            return redirect(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}))
         return _staff_fair_page(request, fair, cancel_form=form)

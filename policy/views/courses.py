@@ -101,14 +101,10 @@ class StaffCourseCreateView(StaffCourseMixin, View):
 
     def post(self, request):
         form = CourseForm(request.POST)
-        if form.is_valid():
-            try:
-                course = services.course_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The course is saved as a draft."))
-                return redirect("staff-policy:course-detail", pk=course.pk)
+        if form.submit(lambda data: services.course_create(actor=request.user, **data)):
+            course = form.result
+            messages.success(request, _("The course is saved as a draft."))
+            return redirect("staff-policy:course-detail", pk=course.pk)
         return render(request, self.template_name, {"form": form})
 
 
@@ -137,14 +133,9 @@ class StaffCourseDetailView(CoursePageMixin, View):
     def post(self, request, pk):
         course = self.get_course(pk)
         form = CourseForm(request.POST)
-        if form.is_valid():
-            try:
-                services.course_update(actor=request.user, course=course, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The course is saved."))
-                return redirect("staff-policy:course-detail", pk=course.pk)
+        if form.submit(lambda data: services.course_update(actor=request.user, course=course, **data)):
+            messages.success(request, _("The course is saved."))
+            return redirect("staff-policy:course-detail", pk=course.pk)
         return self.render_page(course, form=form)
 
 
@@ -163,12 +154,7 @@ class StaffCourseCancelView(CoursePageMixin, View):
     def post(self, request, pk):
         course = self.get_course(pk)
         form = ReasonForm(request.POST)
-        if form.is_valid():
-            try:
-                services.course_cancel(actor=request.user, course=course, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The course is cancelled."))
-                return redirect("staff-policy:course-detail", pk=course.pk)
+        if form.submit(lambda data: services.course_cancel(actor=request.user, course=course, reason=data["reason"])):
+            messages.success(request, _("The course is cancelled."))
+            return redirect("staff-policy:course-detail", pk=course.pk)
         return self.render_page(course, cancel_form=form)

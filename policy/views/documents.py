@@ -145,14 +145,10 @@ class StaffDocumentCreateView(StaffDocumentMixin, EditorRequiredMixin, View):
 
     def post(self, request):
         form = DocumentForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                document = services.document_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The document is saved as a draft."))
-                return redirect("staff-policy:document-detail", pk=document.pk)
+        if form.submit(lambda data: services.document_create(actor=request.user, **data)):
+            document = form.result
+            messages.success(request, _("The document is saved as a draft."))
+            return redirect("staff-policy:document-detail", pk=document.pk)
         return render(request, self.template_name, {"form": form})
 
 
@@ -241,21 +237,16 @@ class StaffDocumentDetailView(DocumentPageMixin, View):
     def post(self, request, pk):
         document = self.get_document(pk)
         form = DocumentForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                _document, version = services.document_update(actor=request.user, document=document,
-                                                              **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
+        if form.submit(lambda data: services.document_update(actor=request.user, document=document, **data)):
+            _document, version = form.result
+            if version is None:
+                messages.info(request, _("Nothing changed."))
+            elif document.status == DocumentStatus.PUBLISHED:
+                messages.success(request, _("Saved as version %(n)d; the public sees it once a reviewer "
+                                            "publishes it.") % {"n": version.number})
             else:
-                if version is None:
-                    messages.info(request, _("Nothing changed."))
-                elif document.status == DocumentStatus.PUBLISHED:
-                    messages.success(request, _("Saved as version %(n)d; the public sees it once a reviewer "
-                                                "publishes it.") % {"n": version.number})
-                else:
-                    messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
-                return redirect("staff-policy:document-detail", pk=document.pk)
+                messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
+            return redirect("staff-policy:document-detail", pk=document.pk)
         return self.render_page(document, form=form)
 
 
@@ -272,14 +263,9 @@ class StaffDocumentActionView(DocumentPageMixin, View):
     def post(self, request, pk):
         document = self.get_document(pk)
         form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.act(document, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("staff-policy:document-detail", pk=document.pk)
+        if form.submit(lambda data: self.act(document, data)):
+            messages.success(request, self.success_message)
+            return redirect("staff-policy:document-detail", pk=document.pk)
         return self.render_page(document, **{self.form_name: form})
 
 

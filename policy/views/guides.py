@@ -113,14 +113,10 @@ class StaffGuideCreateView(StaffGuideMixin, View):
 
     def post(self, request):
         form = GuideForm(request.POST)
-        if form.is_valid():
-            try:
-                guide = services.guide_create(actor=request.user, **_guide_values(form, request.user))
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The service guide is saved."))
-                return redirect("staff-policy:guide-detail", pk=guide.pk)
+        if form.submit(lambda data: services.guide_create(actor=request.user, **_guide_values(form, request.user))):
+            guide = form.result
+            messages.success(request, _("The service guide is saved."))
+            return redirect("staff-policy:guide-detail", pk=guide.pk)
         return render(request, self.template_name, {"form": form})
 
 
@@ -143,14 +139,10 @@ class StaffGuideDetailView(StaffGuideMixin, View):
     def post(self, request, pk):
         guide = get_object_or_404(self.get_queryset(), pk=pk)
         form = GuideForm(request.POST, editing=True)
-        if form.is_valid():
-            try:
-                services.guide_update(actor=request.user, guide=guide, **_guide_values(form, request.user))
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The service guide is saved."))
-                return redirect("staff-policy:guide-detail", pk=guide.pk)
+        if form.submit(lambda data: services.guide_update(actor=request.user, guide=guide,
+                                                          **_guide_values(form, request.user))):
+            messages.success(request, _("The service guide is saved."))
+            return redirect("staff-policy:guide-detail", pk=guide.pk)
         return self.render_page(guide, form=form)
 
 
@@ -183,14 +175,10 @@ class StaffWindowCreateView(StaffWindowMixin, View):
 
     def post(self, request):
         form = WindowForm(request.POST)
-        if form.is_valid():
-            try:
-                window = services.window_save(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The service window is saved."))
-                return redirect("staff-policy:window-detail", pk=window.pk)
+        if form.submit(lambda data: services.window_save(actor=request.user, **data)):
+            window = form.result
+            messages.success(request, _("The service window is saved."))
+            return redirect("staff-policy:window-detail", pk=window.pk)
         return render(request, self.template_name, {"form": form})
 
 

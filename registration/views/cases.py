@@ -154,29 +154,20 @@ class CaseDetailView(StaffScopedViewMixin, TemplateView):
             raise Http404(_("Not found."))
         service, argument, done = ACTIONS[action]
         form = CaseDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                service(actor=request.user, case=case, **{argument: form.cleaned_data["decision_note"]})
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, done)
-                return redirect("staff-registration:case-detail", pk=case.pk)
+        if form.submit(lambda data: service(actor=request.user, case=case, **{argument: data["decision_note"]})):
+            messages.success(request, done)
+            return redirect("staff-registration:case-detail", pk=case.pk)
         self.case = case_for_staff(fetched_by=request.user, pk=case.pk)
         return self.render_to_response(self.get_context_data(forms={"decision": form, "action": action}))
 
     def _handover(self, case):
         form = HandoverProposeForm(self.request.POST, districts=districts_except(area=case.area))
-        if form.is_valid():
-            try:
-                handover = handover_services.handover_propose(
-                    actor=self.request.user, case=case, to_district=form.districts[form.cleaned_data["to_district"]],
-                    reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(self.request, _("The handover to %(district)s awaits their answer.")
-                                 % {"district": handover.to_district.name})
-                return redirect("staff-registration:case-detail", pk=case.pk)
+        if form.submit(lambda data: handover_services.handover_propose(
+                    actor=self.request.user, case=case, to_district=form.districts[data["to_district"]],
+                    reason=data["reason"])):
+            handover = form.result
+            messages.success(self.request, _("The handover to %(district)s awaits their answer.")
+                             % {"district": handover.to_district.name})
+            return redirect("staff-registration:case-detail", pk=case.pk)
         self.case = case_for_staff(fetched_by=self.request.user, pk=case.pk)
         return self.render_to_response(self.get_context_data(forms={"handover": form, "action": "handover"}))

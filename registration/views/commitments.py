@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -73,15 +72,11 @@ class CommitmentDetailView(StaffScopedViewMixin, DetailView):
     def post(self, request, *args, **kwargs):
         self.object = commitment = self.get_object()
         form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                met = commitment_refer(actor=request.user, commitment=commitment,
-                                       vacancy=form.vacancies[form.cleaned_data["vacancy"]],
-                                       note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("%(name)s has been referred to “%(title)s”: the commitment is met.")
-                                 % {"name": met.case.person.name, "title": met.met_by_referral.vacancy.title})
-                return redirect("staff-registration:commitment-detail", pk=commitment.pk)
+        if form.submit(lambda data: commitment_refer(actor=request.user, commitment=commitment,
+                                       vacancy=form.vacancies[data["vacancy"]],
+                                       note=data["note"])):
+            met = form.result
+            messages.success(request, _("%(name)s has been referred to “%(title)s”: the commitment is met.")
+                             % {"name": met.case.person.name, "title": met.met_by_referral.vacancy.title})
+            return redirect("staff-registration:commitment-detail", pk=commitment.pk)
         return self.render_to_response(self.get_context_data(form=form))

@@ -132,14 +132,9 @@ class PersonDetailView(PersonPageMixin, View):
     def post(self, request, pk):
         person = self.get_person(pk)
         form = PersonDetailsForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                person_services.person_update(actor=request.user, person=person, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The details have been saved."))
-                return redirect("staff-registration:person-detail", pk=person.pk)
+        if form.submit(lambda data: person_services.person_update(actor=request.user, person=person, **data)):
+            messages.success(request, _("The details have been saved."))
+            return redirect("staff-registration:person-detail", pk=person.pk)
         return self.render_page(person, edit_form=form)
 
 
@@ -157,15 +152,10 @@ class PersonCardView(PersonPageMixin, View):
     def post(self, request, pk):
         person = self.get_person(pk)
         form = EmploymentCardForm(request.POST)
-        if form.is_valid():
-            try:
-                person_services.person_employment_card_record(
-                    actor=request.user, person=person, number=form.cleaned_data["employment_card_number"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The card number is recorded."))
-                return redirect("staff-registration:person-detail", pk=person.pk)
+        if form.submit(lambda data: person_services.person_employment_card_record(
+                    actor=request.user, person=person, number=data["employment_card_number"])):
+            messages.success(request, _("The card number is recorded."))
+            return redirect("staff-registration:person-detail", pk=person.pk)
         return self.render_page(person, card_form=form)
 
 
@@ -198,14 +188,10 @@ class PersonEmploymentView(PersonPageMixin, View):
     def post(self, request, pk):
         person = self.get_person(pk)
         form = EmploymentForm(request.POST)
-        if form.is_valid():
-            try:
-                registration_services.employment_register(actor=request.user, person=person, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The employment is registered."))
-                return redirect("staff-registration:person-detail", pk=person.pk)
+        if form.submit(lambda data: registration_services.employment_register(
+                actor=request.user, person=person, **data)):
+            messages.success(request, _("The employment is registered."))
+            return redirect("staff-registration:person-detail", pk=person.pk)
         return self.render_page(person, employment_form=form)
 
 
@@ -213,14 +199,10 @@ class PersonTrainingView(PersonPageMixin, View):
     def post(self, request, pk):
         person = self.get_person(pk)
         form = TrainingForm(request.POST)
-        if form.is_valid():
-            try:
-                record_services.training_enrolment_record(actor=request.user, person=person, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The training enrolment is recorded."))
-                return redirect("staff-registration:person-detail", pk=person.pk)
+        if form.submit(lambda data: record_services.training_enrolment_record(
+                actor=request.user, person=person, **data)):
+            messages.success(request, _("The training enrolment is recorded."))
+            return redirect("staff-registration:person-detail", pk=person.pk)
         return self.render_page(person, training_form=form)
 
 
@@ -228,12 +210,7 @@ class PersonAgencyServiceView(PersonPageMixin, View):
     def post(self, request, pk):
         person = self.get_person(pk)
         form = AgencyServiceForm(request.POST)
-        if form.is_valid():
-            try:
-                record_services.agency_service_record(actor=request.user, person=person, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The agency service is recorded."))
-                return redirect("staff-registration:person-detail", pk=person.pk)
+        if form.submit(lambda data: record_services.agency_service_record(actor=request.user, person=person, **data)):
+            messages.success(request, _("The agency service is recorded."))
+            return redirect("staff-registration:person-detail", pk=person.pk)
         return self.render_page(person, agency_form=form)

@@ -5,7 +5,6 @@ complete a training, end an agency service)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
@@ -90,14 +89,9 @@ class _UnemploymentActionView(UnemploymentPageMixin, View):
     def post(self, request, pk):
         registration = self.get_registration(pk)
         form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.act(registration, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("staff-registration:unemployment-detail", pk=registration.pk)
+        if form.submit(lambda data: self.act(registration, data)):
+            messages.success(request, self.success_message)
+            return redirect("staff-registration:unemployment-detail", pk=registration.pk)
         return self.render_page(registration, **{self.form_name: form})
 
 
@@ -147,14 +141,9 @@ class _PersonRowActionView(PersonPageMixin, View):
     def post(self, request, pk):
         row = get_object_or_404(self.get_queryset(), pk=pk)
         form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.act(row, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("staff-registration:person-detail", pk=row.person_id)
+        if form.submit(lambda data: self.act(row, data)):
+            messages.success(request, self.success_message)
+            return redirect("staff-registration:person-detail", pk=row.person_id)
         person = get_object_or_404(PersonPageMixin.get_base_queryset(self).visible_to(request.user),
                                    pk=row.person_id)
         return self.render_page(person, row_error={"kind": self.row_name, "pk": row.pk, "form": form})

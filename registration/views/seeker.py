@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
@@ -54,14 +54,9 @@ class MyRegistrationView(SeekerOnlyMixin, View):
 class MyAccountLinkView(SeekerOnlyMixin, View):
     def post(self, request):
         form = AccountLinkForm(request.POST)
-        if form.is_valid():
-            try:
-                person_services.person_account_link(user=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Your account is linked to your registration record."))
-                return redirect("registration:me")
+        if form.submit(lambda data: person_services.person_account_link(user=request.user, **data)):
+            messages.success(request, _("Your account is linked to your registration record."))
+            return redirect("registration:me")
         return render_my_page(request, link_form=form)
 
 
@@ -69,13 +64,9 @@ class MyAccountLinkView(SeekerOnlyMixin, View):
 class MyUnemploymentApplyView(SeekerOnlyMixin, View):
     def post(self, request):
         form = UnemploymentApplyForm(request.POST)
-        if form.is_valid():
-            try:
-                registration_services.unemployment_apply_online(user=request.user, note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("Your application is sent. Your community's service window will "
-                                            "confirm it."))
-                return redirect("registration:me")
+        if form.submit(lambda data: registration_services.unemployment_apply_online(
+                user=request.user, note=data["note"])):
+            messages.success(request, _("Your application is sent. Your community's service window will "
+                                        "confirm it."))
+            return redirect("registration:me")
         return render_my_page(request, apply_form=form)
