@@ -1,10 +1,11 @@
 # The two set-up commands of the README:
 #   make demo   install, migrate, load the Wuhan tree and demo accounts, serve on http://127.0.0.1:8000
-#   make test   install (with Debian's Chromium for browser tests) and run the suite on PostgreSQL
+#   make test   install (with the test packages and Debian's Chromium) and run the suite on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: install demo serve test browser messages
 
@@ -15,6 +16,10 @@ $(BIN)/python:
 $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+$(TEST_STAMP): requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $(STAMP) $(TEST_STAMP)
 
 install: $(STAMP) messages
 
@@ -32,5 +37,5 @@ browser:
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
+test: $(TEST_STAMP) messages browser
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -143,6 +143,7 @@ def populate(args) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from portal.areas import areas_load_file
     from vacancy_data import (
         BENEFITS,
         CONTACT_SURNAMES,
@@ -159,7 +160,6 @@ def populate(args) -> None:
     from jobs.models import Employer, Vacancy
     from jobs.search import vacancy_search_text
     from jobs.validators import CREDIT_CODE_CHARSET, credit_code_check_character
-    from portal.areas import areas_load_file
     from portal.constants import AccountType, AreaLevel
     from portal.models import Area, User
 

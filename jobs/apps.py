@@ -5,3 +5,50 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("Public HR market")
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from jobs.constants import JobsEvent
+        from portal import registry
+        from portal.registry import (
+            ADMINISTRATOR,
+            CLERK,
+            EMPLOYER,
+            PUBLIC,
+            SECTION_OWN,
+            SECTION_PUBLIC,
+            SECTION_STAFF,
+            SEEKER,
+            STAFF,
+            nav,
+        )
+
+        registry.register_urls(prefix="jobs", module="jobs.urls")
+        registry.register_audit_events(JobsEvent)
+        registry.register_navigation(
+            nav("jobs:search", _("Find a job"), PUBLIC, section=SECTION_PUBLIC, order=10),
+            nav("jobs:fair-list", _("Job fairs"), PUBLIC, section=SECTION_PUBLIC, order=11),
+            nav("jobs:agency-list", _("Licensed agencies"), PUBLIC, section=SECTION_PUBLIC, order=12),
+            nav("jobs:my-profile", _("My profile"), SEEKER, section=SECTION_OWN, order=10),
+            nav("jobs:my-applications", _("My applications"), SEEKER, section=SECTION_OWN, order=11),
+            nav("jobs:my-matches", _("Suggested jobs"), SEEKER, section=SECTION_OWN, order=12),
+            nav("jobs:employer-home", _("My organisation"), EMPLOYER, section=SECTION_OWN, order=10),
+            nav("staff-jobs:vacancy-review", _("Vacancy review"), CLERK, section=SECTION_STAFF, order=10),
+            nav("staff-jobs:employer-list", _("Employers"), (CLERK, ADMINISTRATOR), section=SECTION_STAFF, order=11),
+            nav("staff-jobs:referral-list", _("Referrals"), CLERK, section=SECTION_STAFF, order=12),
+            nav("staff-jobs:seeker-list", _("Job seekers"), CLERK, section=SECTION_STAFF, order=13),
+            nav("staff-jobs:fair-list", _("Manage job fairs"), (CLERK, ADMINISTRATOR), section=SECTION_STAFF, order=14),
+            nav("staff-jobs:agency-list", _("Agency supervision"), STAFF, section=SECTION_STAFF, order=15),
+        )
+        registry.register_home(EMPLOYER, "jobs:employer-home")
+        registry.register_schedule("vacancies-expire-nightly", task="jobs.tasks.vacancies_expire",
+                                   schedule=crontab(hour=0, minute=15))
+        registry.register_api_enums({
+            "ApplicationStatusEnum": "jobs.constants.ApplicationStatus",
+            "ReferralOutcomeEnum": "jobs.constants.ReferralOutcome",
+            "VacancyStatusEnum": "jobs.constants.VacancyStatus",
+            "EmployerStatusEnum": "jobs.constants.EmployerStatus",
+            "FairStatusEnum": "jobs.constants.FairStatus",
+            "LicenceStatusEnum": "jobs.constants.LicenceStatus",
+        })

@@ -4,24 +4,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Education(models.TextChoices):
-    """Ordered from lowest to highest; ``EDUCATION_RANK`` compares them."""
-
-    NONE = "none", _("No requirement")
-    JUNIOR_MIDDLE = "junior_middle", _("Junior middle school")
-    SENIOR_MIDDLE = "senior_middle", _("Senior middle school")
-    SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational school")
-    JUNIOR_COLLEGE = "junior_college", _("Junior college")
-    BACHELOR = "bachelor", _("Bachelor's degree")
-    MASTER = "master", _("Master's degree")
-    DOCTORATE = "doctorate", _("Doctorate")
-
-
-EDUCATION_RANK = {value: rank for rank, value in enumerate(Education.values)}
-# Secondary vocational school and senior middle school are the same tier for requirements.
-EDUCATION_RANK[Education.SECONDARY_VOCATIONAL] = EDUCATION_RANK[Education.SENIOR_MIDDLE]
-
-
 class WorkingTime(models.TextChoices):
     FULL_TIME = "full_time", _("Full time")
     PART_TIME = "part_time", _("Part time")
@@ -150,3 +132,31 @@ TITLE_MAX = 60
 DESCRIPTION_MAX = 5000
 SALARY_CEILING = 1_000_000  # yuan per month; anything above is a typing error
 HEADCOUNT_MAX = 9999
+
+
+class JobsEvent(models.TextChoices):
+    """Audit event types of this app, registered with the kernel in ``apps.py``."""
+
+    EMPLOYER_REGISTERED = "employer.registered", _("Employer registered")
+    EMPLOYER_UPDATED = "employer.updated", _("Employer details changed")
+    EMPLOYER_STATUS_CHANGED = "employer.status_changed", _("Employer verification changed")
+    EMPLOYER_MEMBERSHIP_CHANGED = "employer.membership_changed", _("Member unit status changed")
+    VACANCY_POSTED = "vacancy.posted", _("Vacancy posted")
+    VACANCY_UPDATED = "vacancy.updated", _("Vacancy changed")
+    VACANCY_STATUS_CHANGED = "vacancy.status_changed", _("Vacancy status changed")
+    SEEKER_PROFILE_SAVED = "seeker.profile_saved", _("Job seeker profile saved")
+    APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+    APPLICATION_STATUS_CHANGED = "application.status_changed", _("Application status changed")
+    REFERRAL_CREATED = "referral.created", _("Referral made")
+    REFERRAL_OUTCOME_RECORDED = "referral.outcome_recorded", _("Referral outcome recorded")
+    FAIR_CREATED = "fair.created", _("Job fair created")
+    FAIR_UPDATED = "fair.updated", _("Job fair changed")
+    FAIR_STATUS_CHANGED = "fair.status_changed", _("Job fair status changed")
+    FAIR_EMPLOYER_JOINED = "fair.employer_joined", _("Employer joined a job fair")
+    FAIR_SEEKER_SIGNED_UP = "fair.seeker_signed_up", _("Job seeker signed up for a job fair")
+    INTERVIEW_SLOT_OFFERED = "fair.slot_offered", _("Interview slot offered")
+    INTERVIEW_SLOT_BOOKED = "fair.slot_booked", _("Interview slot booked")
+    AGENCY_LICENSED = "agency.licensed", _("Agency licence recorded")
+    AGENCY_UPDATED = "agency.updated", _("Agency details changed")
+    AGENCY_STATUS_CHANGED = "agency.status_changed", _("Agency licence status changed")
+    AGENCY_SUPERVISED = "agency.supervised", _("Agency inspection recorded")

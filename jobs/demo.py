@@ -20,11 +20,12 @@ from jobs.constants import (
     VacancyStatus,
     WorkingTime,
 )
-from jobs.models import Agency, Employer, Industry, JobFair, Occupation, SeekerProfile, Vacancy
+from jobs.models import Agency, Employer, JobFair, SeekerProfile, Vacancy
 from jobs.search import vacancy_search_text
 from jobs.validators import CREDIT_CODE_CHARSET, credit_code_check_character
 from portal.constants import AreaLevel
 from portal.models import Area, User
+from portal.reference.models import Industry, Occupation
 
 SCALE_VACANCIES = 500
 

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from jobs.constants import SALARY_CEILING, Education, WorkingTime
+from jobs.constants import SALARY_CEILING, WorkingTime
 from jobs.models import Vacancy
 from jobs.search import QUERY_MAX
 from jobs.selectors.search import (
@@ -31,6 +31,7 @@ from jobs.selectors.search import (
     vacancy_search_queryset,
 )
 from portal.models import Area
+from portal.reference.education import Education
 from portal.widgets import AreaField
 
 SORT_CHOICES = [

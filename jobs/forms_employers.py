@@ -15,7 +15,6 @@ from portal.forms import ServiceErrorsMixin
 from portal.selectors import area_by_code
 from portal.widgets import AreaField
 
-
 LOCKED_WHEN_VERIFIED = ("credit_code", "area")
 
 

@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jobs.constants import DESCRIPTION_MAX, FairStatus, FairTargetGroup
-from jobs.models import Industry, JobFair
+from jobs.models import JobFair
 from jobs.selectors.fairs import FairPeriod, fairs_in_period
 from jobs.services.fairs import FAIR_TITLE_MAX, MEETING_LINK_MAX, SLOT_MINUTES_MAX, SLOT_MINUTES_MIN, VENUE_MAX
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
+from portal.reference.models import Industry
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

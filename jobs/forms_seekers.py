@@ -14,7 +14,6 @@ from jobs.constants import (
     REFERRAL_TRANSITIONS,
     SALARY_CEILING,
     ApplicationStatus,
-    Education,
     ReferralOutcome,
     RefusalBy,
 )
@@ -29,6 +28,7 @@ from jobs.services.applications import COVER_NOTE_MAX, EMPLOYER_MOVES, NOTE_MAX
 from jobs.services.seekers import EXPERIENCE_MAX, SKILLS_MAX, SUMMARY_MAX
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
+from portal.reference.education import Education
 from portal.widgets import AreaField
 
 

@@ -13,7 +13,6 @@ from jobs.constants import (
     SALARY_CEILING,
     TITLE_MAX,
     CloseReason,
-    Education,
     VacancyStatus,
     WorkingTime,
 )
@@ -22,6 +21,7 @@ from jobs.selectors.employers import employer_for_staff, industries
 from jobs.selectors.vacancies import districts_in_scope, occupation_by_code, occupation_groups
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
+from portal.reference.education import Education
 from portal.selectors import area_by_code
 from portal.widgets import AreaField
 

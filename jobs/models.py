@@ -18,7 +18,6 @@ from jobs.constants import (
     TITLE_MAX,
     ApplicationStatus,
     CloseReason,
-    Education,
     EmployerStatus,
     FairStatus,
     FairTargetGroup,
@@ -31,43 +30,9 @@ from jobs.constants import (
 )
 from jobs.validators import validate_credit_code
 from portal.models import Area, User
+from portal.reference.education import Education
+from portal.reference.models import Industry, Occupation
 from portal.scoping import AreaOwnedModel, ScopedQuerySet
-
-
-class Occupation(models.Model):
-    """职业分类大典 2022: major groups (``2``) and middle groups (``2-02``)."""
-
-    code = models.CharField(_("code"), max_length=8, primary_key=True)
-    name = models.CharField(_("name"), max_length=80)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name=_("major group"))
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("occupation")
-        verbose_name_plural = _("occupations")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-    @property
-    def is_major(self) -> bool:
-        return self.parent_id is None
-
-
-class Industry(models.Model):
-    """GB/T 4754-2017 sections A–T."""
-
-    code = models.CharField(_("code"), max_length=1, primary_key=True)
-    name = models.CharField(_("name"), max_length=60)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("industry")
-        verbose_name_plural = _("industries")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 class Employer(AreaOwnedModel):

@@ -99,3 +99,20 @@ GUIDE_TEXT_MAX = 4000
 STEPS_MAX = 30
 WORKING_DAYS_MAX = 365
 COURSE_TITLE_MAX = 100
+
+
+class PolicyEvent(models.TextChoices):
+    """Audit event types of this app, registered with the kernel in ``apps.py``."""
+
+    POLICY_DOCUMENT_CREATED = "policy.document_created", _("Policy document created")
+    POLICY_DOCUMENT_UPDATED = "policy.document_updated", _("Policy document changed")
+    POLICY_DOCUMENT_IMPORTED = "policy.document_imported", _("Policy document imported")
+    POLICY_DOCUMENT_STATUS_CHANGED = "policy.document_status_changed", _("Policy document status changed")
+    POLICY_VERSION_PUBLISHED = "policy.version_published", _("Policy document version published")
+    POLICY_RELATION_ADDED = "policy.relation_added", _("Policy document relation added")
+    POLICY_RELATION_REMOVED = "policy.relation_removed", _("Policy document relation removed")
+    POLICY_ATTACHMENT_ADDED = "policy.attachment_added", _("Policy document attachment added")
+    SERVICE_GUIDE_SAVED = "policy.guide_saved", _("Service guide saved")
+    SERVICE_WINDOW_SAVED = "policy.window_saved", _("Service window saved")
+    TRAINING_COURSE_SAVED = "policy.course_saved", _("Training course saved")
+    TRAINING_COURSE_STATUS_CHANGED = "policy.course_status_changed", _("Training course status changed")

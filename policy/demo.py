@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from jobs.models import Occupation
 from policy.constants import CourseStatus, DocumentStatus, Service
 from policy.importer import parse_policy_text
 from policy.models import PolicyDocument, ServiceGuide, ServiceWindow, TrainingCourse
@@ -22,6 +21,7 @@ from policy.services import documents as document_services
 from policy.services import guides as guide_services
 from policy.services.imports import import_match, policy_import
 from portal.models import Area, User
+from portal.reference.models import Occupation
 
 SEED = Path(__file__).resolve().parent / "data" / "wuhan_2009_138.txt"
 CITY, JIANGAN, WUCHANG = "420100000000", "420102000000", "420106000000"

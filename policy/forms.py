@@ -7,7 +7,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jobs.models import Occupation
 from policy.constants import (
     BODY_MAX,
     CATEGORY_MAX,
@@ -41,6 +40,7 @@ from policy.selectors.documents import (
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
 from portal.models import Area
+from portal.reference.models import Occupation
 from portal.selectors import area_by_code
 from portal.textsearch import QUERY_MAX
 from portal.widgets import AreaField

@@ -254,7 +254,7 @@ class TrainingCourse(AreaOwnedModel):
 
     title = models.CharField(_("title"), max_length=COURSE_TITLE_MAX)
     provider = models.CharField(_("training provider"), max_length=100)
-    occupation = models.ForeignKey("jobs.Occupation", on_delete=models.PROTECT, related_name="+",
+    occupation = models.ForeignKey("portal.Occupation", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("occupation"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))

@@ -13,20 +13,17 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from portal import services
-from portal.api_base import ErrorSerializer
+from portal.api_base import ERRORS, AreaBriefSerializer, AreaCodeField, ErrorSerializer
 from portal.audit import client_ip
 from portal.constants import StaffRole
 from portal.filters import AreaFilter, AuditEventFilter, RoleGrantFilter
 from portal.models import Area, AuditEvent, RoleGrant, User
 from portal.scoped_views import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_exempt
 from portal.selectors import (
-    area_by_code,
     area_tree,
     user_active_grants,
     user_by_username,
 )
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -58,14 +55,8 @@ class AreaViewSet(ReadOnlyModelViewSet):
         return super().paginate_queryset(queryset)
 
 
-class GrantAreaSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Area
-        fields = ["code", "name", "level"]
-
-
 class MyGrantSerializer(serializers.ModelSerializer):
-    area = GrantAreaSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
 
     class Meta:
         model = RoleGrant
@@ -118,7 +109,7 @@ class GrantUserSerializer(serializers.ModelSerializer):
 
 class RoleGrantSerializer(serializers.ModelSerializer):
     user = GrantUserSerializer(read_only=True)
-    area = GrantAreaSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
     granted_by = serializers.CharField(source="granted_by.username", read_only=True, default=None)
     active = serializers.SerializerMethodField()
 
@@ -134,15 +125,9 @@ class RoleGrantSerializer(serializers.ModelSerializer):
 class RoleGrantCreateSerializer(serializers.Serializer):
     username = serializers.CharField()
     role = serializers.ChoiceField(choices=StaffRole.choices)
-    area = serializers.CharField(max_length=12)
+    area = AreaCodeField()
     valid_from = serializers.DateField(required=False)
     valid_to = serializers.DateField(required=False, allow_null=True)
-
-    def validate_area(self, value):
-        area = area_by_code(code=value)
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
 
     def validate_username(self, value):
         user = user_by_username(username=value)

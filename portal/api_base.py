@@ -1,4 +1,6 @@
-"""API conventions shared by every app: pagination and one error format.
+"""API conventions shared by every app: pagination, one error format, and the toolkit every app's
+API uses (error responses for the schema, the area serializer and area-code input, form errors,
+service actions that answer with the fresh record, and the moves a user may take).
 
 Every error answers::
 
@@ -15,8 +17,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.models import Area
+from portal.reference.models import Industry
+from portal.selectors import area_by_code, industry_by_code
+from portal.workflow import available_moves
 
 
 class StandardPagination(pagination.PageNumberPagination):
@@ -86,3 +95,109 @@ class ErrorSerializer(serializers.Serializer):
     """The one error format, for the OpenAPI schema."""
 
     error = ErrorBodySerializer()
+
+
+# Error answers for the schema: ``responses={200: XSerializer, **ERRORS}``.
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+PUBLIC_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+
+
+class AreaBriefSerializer(serializers.ModelSerializer):
+    """An area as records show it: code, name and level."""
+
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level"]
+
+
+class AreaCodeField(serializers.CharField):
+    """A 12-digit division code in, the Area out (a field error ``unknown_area`` otherwise)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 12)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        area = area_by_code(code=code) if len(code) == 12 and code.isascii() and code.isdigit() else None
+        if area is None:
+            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
+        return area
+
+    def to_representation(self, value):
+        return value.code if isinstance(value, Area) else value
+
+    def run_validators(self, value):
+        """The code was checked by ``to_internal_value``; the Area it became has no length to check."""
+
+
+class IndustryCodeField(serializers.CharField):
+    """A GB/T 4754 section letter in, the Industry out (a field error ``unknown_industry`` otherwise)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 1)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        code = super().to_internal_value(data)
+        industry = industry_by_code(code=code) if code.isascii() and code.isalpha() else None
+        if industry is None:
+            raise serializers.ValidationError(_("Unknown industry code."), code="unknown_industry")
+        return industry
+
+    def to_representation(self, value):
+        return value.code if isinstance(value, Industry) else value
+
+    def run_validators(self, value):
+        """The code was checked by ``to_internal_value``."""
+
+
+def raise_form_errors(form) -> None:
+    """A Django form's errors as the one API error format, keeping their codes."""
+    raise exceptions.ValidationError({
+        ("non_field_errors" if name == "__all__" else name):
+            [exceptions.ErrorDetail(error["message"], code=error["code"] or "invalid") for error in errors]
+        for name, errors in form.errors.get_json_data().items()})
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class MovesField(serializers.Field):
+    """The workflow steps the requesting user may take on the record now, by name (``publish``,
+    ``return`` …): the API's action list, from the same table as the pages' buttons."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", "Workflow actions the requesting user may take on this record now.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        request = self.context.get("request")
+        return available_moves(getattr(request, "user", None), obj).names()
+
+
+class ServiceActionMixin:
+    """For viewsets whose actions each call one service.
+
+    ``self.call(service, record="vacancy", input=ReturnSerializer)`` looks the record up through
+    the viewset's (scoped) queryset, validates the body with ``input``, calls
+    ``service(actor=request.user, vacancy=record, **validated)`` and answers with the record the
+    service returned, re-read through the same queryset so the answer shows what a GET would.
+    Refusals from the service become the one error format (``exception_handler``).
+    """
+
+    def call(self, service, *, record: str | None = None, input=None, status: int = 200, **extra) -> Response:
+        arguments = dict(extra)
+        if record is not None:
+            arguments[record] = self.get_object()
+        if input is not None:
+            data = input(data=self.request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            arguments.update(data.validated_data)
+        result = service(actor=self.request.user, **arguments)
+        return self.answer(result, status=status)
+
+    def answer(self, record, *, status: int = 200, serializer_class=None) -> Response:
+        """``record`` as this viewset shows it, fresh from its queryset when still there."""
+        fresh = self.get_queryset().filter(pk=record.pk).first() or record
+        serializer_class = serializer_class or self.get_serializer_class()
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status)

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db import models
 
-from portal.constants import AuditEventType, AuditKind
+from portal import registry
+from portal.constants import AuditKind
 from portal.models import Area, AuditEvent, User
 
 
@@ -27,7 +28,7 @@ def _jsonable(values: dict[str, Any] | None) -> dict[str, Any]:
 
 def audit_record(
     *,
-    event_type: AuditEventType,
+    event_type: str,
     actor: User | None,
     obj: models.Model | None = None,
     area: Area | None = None,
@@ -36,8 +37,11 @@ def audit_record(
     kind: AuditKind = AuditKind.CHANGE,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call it inside the transaction of the change it records."""
-    if event_type not in AuditEventType.values:
+    """Append one audit event. Call it inside the transaction of the change it records.
+
+    ``event_type`` is one of the registered types (the kernel's ``AuditEventType`` or an app's own).
+    """
+    if event_type not in registry.audit_event_types():
         raise ValueError(f"Unknown audit event type {event_type!r}")
     if area is None and obj is not None:
         area = getattr(obj, "area", None)

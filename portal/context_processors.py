@@ -1,52 +1,17 @@
-"""Navigation by role for the site shell."""
+"""The site shell: who the visitor is (audiences), the navigation apps registered, the role home."""
+
+from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
+from portal import registry
 from portal.constants import AccountType, StaffRole
+from portal.registry import ADMINISTRATOR, CLERK, EMPLOYER, OFFICIAL, PUBLIC, SEEKER, STAFF, SUPERUSER
 from portal.scoping import has_staff_role
 
-# (url name, label, who sees it: one audience or a tuple of them). Entries whose URL does not
-# exist are skipped.
-PUBLIC, SEEKER, EMPLOYER, STAFF, CLERK, ADMINISTRATOR, SUPERUSER = (
-    "public", "seeker", "employer", "staff", "clerk", "administrator", "superuser")
-NAV = [
-    ("home", _("Home"), PUBLIC),
-    ("jobs:search", _("Find a job"), PUBLIC),
-    ("jobs:fair-list", _("Job fairs"), PUBLIC),
-    ("jobs:agency-list", _("Licensed agencies"), PUBLIC),
-    ("jobs:my-profile", _("My profile"), SEEKER),
-    ("jobs:my-applications", _("My applications"), SEEKER),
-    ("jobs:my-matches", _("Suggested jobs"), SEEKER),
-    ("jobs:employer-home", _("My organisation"), EMPLOYER),
-    ("staff:workbench", _("Workbench"), STAFF),
-    ("staff-jobs:vacancy-review", _("Vacancy review"), CLERK),
-    ("staff-jobs:employer-list", _("Employers"), (CLERK, ADMINISTRATOR)),
-    ("staff-jobs:referral-list", _("Referrals"), CLERK),
-    ("staff-jobs:seeker-list", _("Job seekers"), CLERK),
-    ("staff-jobs:fair-list", _("Manage job fairs"), (CLERK, ADMINISTRATOR)),
-    ("staff-jobs:agency-list", _("Agency supervision"), STAFF),
-    # --- registration ---
-    ("staff-registration:overview", _("Registration"), STAFF),
-    ("staff-registration:person-list", _("Persons"), CLERK),
-    ("registration:me", _("My registration"), SEEKER),
-    ("staff-registration:case-list", _("Hard-to-employ cases"), CLERK),
-    ("staff-registration:commitment-list", _("Referral commitments"), CLERK),
-    # --- end registration ---
-    # --- policy ---
-    ("policy:document-search", _("Policies"), PUBLIC),
-    ("policy:guide-list", _("Service guides"), PUBLIC),
-    ("policy:course-list", _("Training courses"), PUBLIC),
-    ("staff-policy:document-list", _("Policy editing"), STAFF),
-    # --- end policy ---
-    ("staff:grant-list", _("Staff accounts"), ADMINISTRATOR),
-    ("staff:audit-list", _("Audit trail"), ADMINISTRATOR),
-    ("admin:index", _("System administration"), SUPERUSER),
-    ("api:docs", _("API"), PUBLIC),
-]
 
-
-def _audiences(user) -> set[str]:
+def audiences_of(user) -> set[str]:
+    """The audiences a user belongs to: public always; the account's type; staff roles from active grants."""
     found = {PUBLIC}
     if user is None or not user.is_authenticated:
         return found
@@ -56,31 +21,56 @@ def _audiences(user) -> set[str]:
         found.add(EMPLOYER)
     if has_staff_role(user):
         found.add(STAFF)
-    if has_staff_role(user, [StaffRole.CLERK]):
-        found.add(CLERK)
-    if has_staff_role(user, [StaffRole.ADMINISTRATOR]):
-        found.add(ADMINISTRATOR)
+        for role, audience in ((StaffRole.CLERK, CLERK), (StaffRole.OFFICIAL, OFFICIAL),
+                               (StaffRole.ADMINISTRATOR, ADMINISTRATOR)):
+            if has_staff_role(user, [role]):
+                found.add(audience)
     if user.is_superuser:
         found.add(SUPERUSER)
     return found
 
 
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def is_staff_member(user) -> bool:
+    audiences = audiences_of(user)
+    return STAFF in audiences or SUPERUSER in audiences
+
+
+def home_url_for(user) -> str:
+    """Where a user lands after login: staff on the workbench, others on their account type's home."""
+    audiences = audiences_of(user)
+    if is_staff_member(user):
+        return reverse("staff:workbench")
+    homes = registry.homes()
+    for audience in (SEEKER, EMPLOYER):
+        if audience in audiences and audience in homes:
+            url = _url(homes[audience])
+            if url:
+                return url
+    return reverse("home")
+
+
 def navigation(request):
     user = getattr(request, "user", None)
-    audiences = _audiences(user)
+    audiences = audiences_of(user)
     current = request.path if request is not None else ""
     nav = []
-    for name, label, audience in NAV:
-        wanted = audience if isinstance(audience, tuple) else (audience,)
-        if not audiences.intersection(wanted):
+    for entry in registry.navigation_entries():
+        if not audiences.intersection(entry.audiences):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        url = _url(entry.url_name)
+        if url is None:
             continue
-        nav.append({"url": url, "label": label})
+        nav.append({"url": url, "label": entry.label, "section": entry.section})
     # The current item is the longest URL that the path starts with (/jobs/ vs /jobs/me/profile/).
-    matches = [item["url"] for item in nav if current == item["url"] or (item["url"] != "/" and current.startswith(item["url"]))]
+    matches = [item["url"] for item in nav
+               if current == item["url"] or (item["url"] != "/" and current.startswith(item["url"]))]
     best = max(matches, key=len, default=None)
     for item in nav:
         item["current"] = item["url"] == best

@@ -3,7 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.constants import AreaLevel, AuditEventType, AuditKind, StaffRole
+from portal import registry
+from portal.constants import AreaLevel, AuditKind, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
 from portal.selectors import area_by_code
 
@@ -57,7 +58,7 @@ class RoleGrantFilter(django_filters.FilterSet):
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    event_type = django_filters.ChoiceFilter(choices=AuditEventType.choices, label=_("event type"))
+    event_type = django_filters.ChoiceFilter(choices=registry.audit_event_choices, label=_("event type"))
     kind = django_filters.ChoiceFilter(choices=AuditKind.choices, label=_("kind"))
     since = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("from date"))
     until = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("to date"))

@@ -94,3 +94,15 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HolidayDayForm(ServiceErrorsMixin, forms.Form):
+    day = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    is_working_day = forms.TypedChoiceField(
+        label=_("Kind of day"), widget=forms.RadioSelect, coerce=lambda v: v == "working", initial="holiday",
+        choices=[("holiday", _("Public holiday (no work)")),
+                 ("working", _("Weekend day made a working day (调休)"))])
+    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example 春节, 国庆节."))

@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import registry
 from portal.constants import (
     LEVEL_PREFIX_WIDTH,
     AccountType,
     AreaLevel,
-    AuditEventType,
     AuditKind,
     StaffRole,
 )
@@ -174,7 +174,9 @@ class AuditEvent(models.Model):
     and on PostgreSQL a trigger refuses them too, whoever connects.
     """
 
-    event_type = models.CharField(_("event type"), max_length=40, choices=AuditEventType.choices)
+    # One of the types apps register (``portal.registry.register_audit_events``); checked by
+    # ``audit_record``, so a new app's events need no migration here.
+    event_type = models.CharField(_("event type"), max_length=40)
     kind = models.CharField(_("kind"), max_length=8, choices=AuditKind.choices, default=AuditKind.CHANGE)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -205,6 +207,9 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_event_type_display()}"
 
+    def get_event_type_display(self) -> str:
+        return registry.audit_event_label(self.event_type)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(_("Audit events cannot be changed."))
@@ -234,3 +239,7 @@ class StatusChange(AreaOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id}: {self.from_status} → {self.to_status}"
+
+
+# The reference tables are models of this app too (defined in portal/reference/models.py).
+from portal.reference.models import HolidayDay, Industry, Occupation  # noqa: E402,F401

@@ -35,12 +35,14 @@ class OutOfScope(Http404):
 
 
 def _active_grants(user) -> list:
-    """The user's active staff grants, cached on the user object for the request."""
+    """The user's active staff grants, cached on the user object for the request.
+
+    Read through the user's own relation, so this module needs nothing from ``portal.models``
+    (which builds on it): jurisdiction is the bottom layer of the kernel.
+    """
     cached = getattr(user, "_active_grants_cache", None)
     if cached is None:
-        from portal.models import RoleGrant
-
-        cached = list(RoleGrant.objects.active().filter(user=user).select_related("area"))
+        cached = list(user.role_grants.active().select_related("area"))
         user._active_grants_cache = cached
     return cached
 

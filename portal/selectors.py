@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+
+from portal import registry
+from portal.context_processors import audiences_of
 from portal.models import Area, AuditEvent, RoleGrant, User
+from portal.reference.models import Industry, Occupation
 
 
 def user_active_grants(*, user: User) -> list[RoleGrant]:
@@ -31,6 +37,14 @@ def area_by_code(*, code: str) -> Area | None:
     return Area.objects.filter(code=str(code)).first()
 
 
+def industry_by_code(*, code: str) -> Industry | None:
+    return Industry.objects.filter(code=str(code)).first()
+
+
+def occupation_by_code(*, code: str) -> Occupation | None:
+    return Occupation.objects.filter(code=str(code)).select_related("parent").first()
+
+
 def area_first_of_level(*, level: str) -> Area | None:
     return Area.objects.filter(level=level).order_by("code").first()
 
@@ -50,3 +64,52 @@ def audit_history(*, obj, fetched_by: User, limit: int = 50) -> list[AuditEvent]
     return list(AuditEvent.objects.visible_to(fetched_by)
                 .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
                 .select_related("actor")[:limit])
+
+
+@dataclass(frozen=True)
+class TodoCount:
+    key: str
+    label: str
+    url: str
+    count: int
+    overdue: bool
+
+
+def todo_counters(*, user: User) -> list[TodoCount]:
+    """The registered to-do counters that apply to the user (a counter answering None does not),
+    overdue ones with something in them first, then in registration order."""
+    audiences = audiences_of(user)
+    found = []
+    for order, counter in enumerate(registry.counters()):
+        if not audiences.intersection(counter.audiences):
+            continue
+        count = counter.count(user)
+        if count is None:
+            continue
+        found.append((not (counter.overdue and count > 0), counter.order, order,
+                      TodoCount(key=counter.key, label=counter.label, url=reverse(counter.url_name), count=count,
+                                overdue=counter.overdue)))
+    return [item[-1] for item in sorted(found, key=lambda item: item[:3])]
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    key: str
+    title: str
+    template_name: str
+    context: dict
+
+
+def own_page_panels(*, user: User) -> list[ShownPanel]:
+    """The panels apps registered for the user's own page, each with its context; panels with
+    nothing for this user are left out."""
+    audiences = audiences_of(user)
+    shown = []
+    for panel in registry.panels():
+        if not audiences.intersection(panel.audiences):
+            continue
+        context = panel.context(user)
+        if context is not None:
+            shown.append(ShownPanel(key=panel.key, title=panel.title, template_name=panel.template_name,
+                                    context=context))
+    return shown

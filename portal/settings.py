@@ -2,10 +2,11 @@
 
 PORTAL_ENVIRONMENT selects the profile:
 
-- ``development`` (default): DEBUG on, a development secret key, SQLite file and in-process
-  tasks unless DATABASE_URL / REDIS_URL say otherwise.
-- ``production``: DEBUG off, SECRET_KEY and ALLOWED_HOSTS required, HTTPS-only cookies and HSTS;
-  passes ``manage.py check --deploy``.
+- ``development`` (default): a development secret key, SQLite file and in-process tasks unless
+  DATABASE_URL / REDIS_URL say otherwise; DEBUG only with DEBUG=1.
+- ``production``: DEBUG off; SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and REDIS_URL
+  required, or the portal refuses to start; HTTPS-only cookies and HSTS; passes
+  ``manage.py check --deploy``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +57,9 @@ if SECRET_KEY is None:
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")
     SECRET_KEY = "development-only-key-not-for-production-use-0123456789abcdefghijkl"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for (DEBUG=1): the demo and every server answer with the portal's own Chinese
+# 404/403/500 pages, never Django's technical pages.
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG cannot be on in production.")
 
@@ -88,11 +90,13 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The portal's apps after the kernel; each plugs its URLs, navigation, schedule, audit event
+# types and counters in from its own AppConfig (portal/registry.py).
+PORTAL_APPS = ["jobs", "registration", "policy"]
+
 INSTALLED_APPS = [
     "portal",
-    "jobs",
-    "registration",
-    "policy",
+    *PORTAL_APPS,
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -146,6 +150,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: an SQLite file unless DATABASE_URL names a server.
 DATABASE_URL = env("DATABASE_URL")
+if PRODUCTION and not (DATABASE_URL or "").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("DATABASE_URL must name the PostgreSQL database in production "
+                               "(postgres://user:password@host:5432/name); the SQLite file is for development "
+                               "and the demo only.")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
@@ -192,6 +200,9 @@ STORAGES = {
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env("REDIS_URL")
+if PRODUCTION and not (REDIS_URL or "").startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("REDIS_URL must name the Redis broker in production (redis://host:6379/0); "
+                               "without it the nightly tasks would never run.")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
@@ -205,29 +216,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "role-grants-expire-nightly": {
-        "task": "portal.tasks.role_grants_expire",
-        "schedule": crontab(hour=0, minute=30),
-    },
-    "vacancies-expire-nightly": {
-        "task": "jobs.tasks.vacancies_expire",
-        "schedule": crontab(hour=0, minute=15),
-    },
-    "policy-documents-expire-nightly": {
-        "task": "policy.tasks.documents_expire",
-        "schedule": crontab(hour=0, minute=20),
-    },
-    # registration: meet commitments by referrals and find placements first, then escalate what is still open.
-    "registration-commitments-reconcile-nightly": {
-        "task": "registration.tasks.commitments_reconcile",
-        "schedule": crontab(hour=1, minute=0),
-    },
-    "registration-commitments-escalate-nightly": {
-        "task": "registration.tasks.commitments_escalate",
-        "schedule": crontab(hour=1, minute=30),
-    },
-}
+# Nightly work: each app registers its entries from its AppConfig (``portal.registry.register_schedule``).
+CELERY_BEAT_SCHEDULE: dict = {}
 
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -257,30 +247,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a field called ``status`` with different choices; name each enum.
-    "ENUM_NAME_OVERRIDES": {
-        "ApplicationStatusEnum": "jobs.constants.ApplicationStatus",
-        "ReferralOutcomeEnum": "jobs.constants.ReferralOutcome",
-        "VacancyStatusEnum": "jobs.constants.VacancyStatus",
-        "EmployerStatusEnum": "jobs.constants.EmployerStatus",
-        "FairStatusEnum": "jobs.constants.FairStatus",
-        "LicenceStatusEnum": "jobs.constants.LicenceStatus",
-        # --- registration ---
-        "UnemploymentStatusEnum": "registration.constants.UnemploymentStatus",
-        "EmploymentKindEnum": "registration.constants.EmploymentKind",
-        "AgencyServiceKindEnum": "registration.constants.AgencyServiceKind",
-        "HardshipStatusEnum": "registration.constants.HardshipStatus",
-        "CommitmentStatusEnum": "registration.constants.CommitmentStatus",
-        "HandoverStatusEnum": "registration.constants.HandoverStatus",
-        "FollowUpStatusEnum": "registration.constants.FollowUpStatus",
-        # --- end registration ---
-        # --- policy ---
-        "DocumentStatusEnum": "policy.constants.DocumentStatus",
-        "PolicyServiceEnum": "policy.constants.Service",
-        "PolicyValidityEnum": "policy.constants.Validity",
-        "RelationKindEnum": "policy.constants.RelationKind",
-        # --- end policy ---
-    },
+    # Several models have a field called ``status`` with different choices; each app names its
+    # enums from its AppConfig (``portal.registry.register_api_enums``).
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Production hardening; check --deploy passes with these.

@@ -1,11 +1,14 @@
+"""The project's URLs: the kernel's own pages and API, and every app's patterns as the app
+registered them (``portal.registry.register_urls``), so adding an app changes nothing here."""
+
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from jobs import urls as jobs_urls
-from policy import urls as policy_urls
-from registration import urls as registration_urls
-from portal import api, views
+from portal import api, registry, views
+from portal.reference import views as reference_views
 
 router = DefaultRouter()
 router.register("areas", api.AreaViewSet, basename="area")
@@ -21,18 +24,19 @@ staff_patterns = [
     path("accounts/<int:pk>/", views.StaffAccountDetailView.as_view(), name="grant-detail"),
     path("accounts/<int:pk>/revoke/", views.StaffAccountRevokeView.as_view(), name="grant-revoke"),
     path("audit/", views.AuditEventListView.as_view(), name="audit-list"),
+    path("calendar/", reference_views.CalendarView.as_view(), name="calendar"),
 ]
+
+# Each app's module names four lists: ``public`` (/<prefix>/), ``staff`` (/staff/<prefix>/, scoped
+# pages), ``api`` (/api/<prefix>/) and ``staff_api`` (/api/staff/<prefix>/, scoped viewsets).
+app_urls = [(mount.prefix, import_module(mount.module)) for mount in registry.url_mounts()]
 
 api_patterns = [
     path("me/", api.MeView.as_view(), name="me"),
     path("auth/token/", api.TokenView.as_view(), name="token"),
-    path("staff/jobs/", include((jobs_urls.staff_api, "staff-jobs"))),
-    path("staff/registration/", include((registration_urls.staff_api, "staff-registration"))),
-    path("staff/policy/", include((policy_urls.staff_api, "staff-policy"))),
+    *[path(f"staff/{prefix}/", include((module.staff_api, f"staff-{prefix}"))) for prefix, module in app_urls],
     path("staff/", include((staff_router.urls, "api-staff"))),
-    path("jobs/", include((jobs_urls.api, "jobs"))),
-    path("registration/", include((registration_urls.api, "registration"))),
-    path("policy/", include((policy_urls.api, "policy"))),
+    *[path(f"{prefix}/", include((module.api, prefix))) for prefix, module in app_urls],
     path("schema/", api.SchemaView.as_view(), name="schema"),
     path("docs/", api.DocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
@@ -43,18 +47,15 @@ admin.site.site_header = "公共就业服务平台 · 系统管理"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("me/", views.OwnPageView.as_view(), name="me"),
     path("accounts/signup/", views.SignUpView.as_view(), name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("staff/jobs/", include((jobs_urls.staff, "staff-jobs"))),
-    path("staff/registration/", include((registration_urls.staff, "staff-registration"))),
-    path("staff/policy/", include((policy_urls.staff, "staff-policy"))),
+    *[path(f"staff/{prefix}/", include((module.staff, f"staff-{prefix}"))) for prefix, module in app_urls],
     path("staff/", include((staff_patterns, "staff"))),
-    path("jobs/", include((jobs_urls.public, "jobs"))),
-    path("registration/", include((registration_urls.public, "registration"))),
-    path("policy/", include((policy_urls.public, "policy"))),
+    *[path(f"{prefix}/", include((module.public, prefix))) for prefix, module in app_urls],
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

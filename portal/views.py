@@ -13,18 +13,19 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView, View
-from django_filters.views import FilterMixin
+from django.views.generic import DetailView, FormView, TemplateView, View
 
 from portal import services
 from portal.audit import client_ip
 from portal.celery import app as celery_app
 from portal.constants import StaffRole
+from portal.context_processors import home_url_for, is_staff_member
 from portal.filters import AuditEventFilter, RoleGrantFilter
 from portal.forms import LoginForm, SignUpForm, StaffAccountForm
 from portal.models import AuditEvent, RoleGrant
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.selectors import audit_history, user_active_grants
+from portal.selectors import audit_history, own_page_panels, todo_counters, user_active_grants
 
 
 @scope_exempt("Public home page.")
@@ -54,7 +55,12 @@ class SignUpView(FormView):
 
 @scope_exempt("Login page.")
 class LoginView(auth_views.LoginView):
+    """After login each role lands on its own home (unless the login was asked for by a page)."""
+
     form_class = LoginForm
+
+    def get_default_redirect_url(self):
+        return home_url_for(self.request.user)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -64,6 +70,22 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         services.user_login_failed_record(username=form.data.get("username", ""), ip_address=client_ip(self.request))
         return super().form_invalid(form)
+
+
+@scope_exempt("The signed-in account's own page: its panels read only the account's own records.")
+class OwnPageView(LoginRequiredMixin, TemplateView):
+    """A job seeker's (or employer's) own page: the panels apps register — my applications, my
+    registration … Staff have the workbench instead."""
+
+    template_name = "portal/me.html"
+
+    def get(self, request, *args, **kwargs):
+        if is_staff_member(request.user):
+            return redirect("staff:workbench")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "panels": own_page_panels(user=self.request.user)}
 
 
 @scope_exempt("Ends the user's own session.")
@@ -121,36 +143,15 @@ def healthz(request):
 
 
 class WorkbenchView(StaffScopedViewMixin, TemplateView):
-    """The staff landing page: my roles and areas, and the tools they open."""
+    """The staff landing page: my to-do counters (overdue first), my roles and areas, my tools."""
 
     model = RoleGrant
     template_name = "staff/workbench.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "grants": user_active_grants(user=self.request.user)}
-
-
-class FilteredListView(FilterMixin, ListView):
-    """A scoped list with a django-filter form and pagination."""
-
-    paginate_by = 20
-
-    def get_filtered_queryset(self):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return self.get_queryset().none()  # the form shows what is wrong
-        return self.filterset.qs
-
-    def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(self.get_filtered_queryset(), page_size)
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {"data": self.request.GET or None, "request": self.request, "queryset": self.get_queryset()}
-
-    def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {**super().get_context_data(**kwargs), "filter": self.filterset, "query": query.urlencode()}
+        user = self.request.user
+        return {**super().get_context_data(**kwargs), "grants": user_active_grants(user=user),
+                "counters": todo_counters(user=user)}
 
 
 class StaffAccountListView(StaffScopedViewMixin, FilteredListView):

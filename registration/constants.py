@@ -3,6 +3,38 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.constants import AreaLevel, StaffRole
+from portal.workflow import PREVIOUS_ACTOR, SYSTEM, Action, Staff, Step, Workflow
+
+
+class RegistrationEvent(models.TextChoices):
+    """Audit event types of this app, registered with the kernel in ``apps.py``."""
+
+    PERSON_REGISTERED = "person.registered", _("Person registered")
+    PERSON_UPDATED = "person.updated", _("Person details changed")
+    PERSON_ACCOUNT_LINKED = "person.account_linked", _("Person linked to an account")
+    EMPLOYMENT_CARD_RECORDED = "person.employment_card_recorded", _("Employment card number recorded")
+    UNEMPLOYMENT_REGISTERED = "unemployment.registered", _("Unemployment registered")
+    UNEMPLOYMENT_APPLIED = "unemployment.applied", _("Unemployment registration applied for online")
+    UNEMPLOYMENT_STATUS_CHANGED = "unemployment.status_changed", _("Unemployment registration status changed")
+    EMPLOYMENT_REGISTERED = "employment.registered", _("Employment registered")
+    EMPLOYMENT_ENDED = "employment.ended", _("Employment ended")
+    TRAINING_RECORDED = "training.recorded", _("Training enrolment recorded")
+    TRAINING_UPDATED = "training.updated", _("Training enrolment changed")
+    AGENCY_SERVICE_RECORDED = "agency_service.recorded", _("Agency service recorded")
+    AGENCY_SERVICE_ENDED = "agency_service.ended", _("Agency service ended")
+    HARDSHIP_SUBMITTED = "hardship.submitted", _("Hard-to-employ case submitted")
+    HARDSHIP_STATUS_CHANGED = "hardship.status_changed", _("Hard-to-employ case status changed")
+    HARDSHIP_MOVED = "hardship.moved", _("Hard-to-employ case moved to another area")
+    COMMITMENT_CREATED = "commitment.created", _("Referral commitment opened")
+    COMMITMENT_STATUS_CHANGED = "commitment.status_changed", _("Referral commitment status changed")
+    COMMITMENT_ESCALATED = "commitment.escalated", _("Overdue referral commitment escalated")
+    COMMITMENT_DUE_CHANGED = "commitment.due_changed", _("Referral commitment due date recomputed")
+    FOLLOWUP_SCHEDULED = "followup.scheduled", _("Follow-up visit scheduled")
+    FOLLOWUP_STATUS_CHANGED = "followup.status_changed", _("Follow-up visit recorded")
+    HANDOVER_PROPOSED = "handover.proposed", _("Case handover proposed")
+    HANDOVER_STATUS_CHANGED = "handover.status_changed", _("Case handover decided")
+
 
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
@@ -50,13 +82,31 @@ class HardshipStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-HARDSHIP_TRANSITIONS = {
-    HardshipStatus.INTAKE: {HardshipStatus.STREET_REVIEWED, HardshipStatus.REJECTED},
-    HardshipStatus.STREET_REVIEWED: {HardshipStatus.APPROVED, HardshipStatus.REJECTED},
-    HardshipStatus.APPROVED: {HardshipStatus.ENDED},
-    HardshipStatus.REJECTED: set(),
-    HardshipStatus.ENDED: set(),
-}
+# Who takes each step: the community takes a case in (``hardship_case_submit``), the street
+# reviews or rejects the intake, the district approves or rejects a reviewed case and ends an
+# approved one; the nightly task ends a case on employment or refused referrals. Review is the
+# point of the chain, so no one checks a case they submitted or the step before.
+HARDSHIP_WORKFLOW = Workflow(
+    model="registration.HardshipCase",
+    status=HardshipStatus,
+    event_type=RegistrationEvent.HARDSHIP_STATUS_CHANGED,
+    steps=[
+        Step("review", HardshipStatus.INTAKE, HardshipStatus.STREET_REVIEWED, _("Confirm and send to the district"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.STREET), not_by=("submitted_by",)),
+        Step("reject", HardshipStatus.INTAKE, HardshipStatus.REJECTED, _("Reject"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.STREET), not_by=("submitted_by",)),
+        Step("approve", HardshipStatus.STREET_REVIEWED, HardshipStatus.APPROVED, _("Approve"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT), not_by=("submitted_by", PREVIOUS_ACTOR)),
+        Step("reject", HardshipStatus.STREET_REVIEWED, HardshipStatus.REJECTED, _("Reject"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT), not_by=("submitted_by", PREVIOUS_ACTOR)),
+        Step("end", HardshipStatus.APPROVED, HardshipStatus.ENDED, _("End the case"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT) | SYSTEM),
+    ],
+    actions=[
+        Action("hand_over", HardshipStatus.APPROVED, _("Hand over to another district"),
+               by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT)),
+    ],
+)
 ACTIVE_HARDSHIP_STATUSES = [HardshipStatus.INTAKE, HardshipStatus.STREET_REVIEWED, HardshipStatus.APPROVED]
 
 
@@ -128,3 +178,4 @@ ESCALATE_TO_DISTRICT_AFTER_WORKING_DAYS = 3
 # Two suitable referrals refused by the person within this many days end the hard-to-employ status.
 REFUSALS_TO_END = 2
 REFUSAL_WINDOW_DAYS = 365
+

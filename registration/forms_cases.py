@@ -1,5 +1,5 @@
 """Forms and filters of the hard-to-employ pages: intake, decisions, handovers, the commitment's
-referral, follow-up visits and the holiday calendar. They parse input; services validate and write."""
+referral and follow-up visits. They parse input; services validate and write."""
 
 from __future__ import annotations
 
@@ -110,18 +110,6 @@ class FollowUpForm(ServiceErrorsMixin, forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes", empty_value=None)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000,
                             widget=forms.Textarea(attrs={"rows": 3}))
-
-
-# --- Holiday calendar -----------------------------------------------------------------------------
-
-
-class HolidayDayForm(ServiceErrorsMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), widget=DATE_INPUT)
-    is_working_day = forms.TypedChoiceField(
-        label=_("Kind of day"), widget=forms.RadioSelect, coerce=lambda v: v == "working", initial="holiday",
-        choices=[("holiday", _("Public holiday (no work)")),
-                 ("working", _("Weekend day made a working day (调休)"))])
-    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example 春节, 国庆节."))
 
 
 # --- Filters --------------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import Education
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
+from portal.reference.education import Education
 from portal.scoping import area_in_scope
 from portal.widgets import AreaField
 from registration.constants import AgencyServiceKind

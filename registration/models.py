@@ -9,8 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import Education
 from portal.models import Area, User
+from portal.reference.education import Education
 from portal.scoping import AreaOwnedModel
 from registration.constants import (
     ACTIVE_HARDSHIP_STATUSES,
@@ -209,27 +209,6 @@ class ReferralCommitment(AreaOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.case.person} · {self.due_on}"
-
-
-class HolidayDay(models.Model):
-    """A day of the official calendar filled in by staff for years the holiday package does not cover.
-
-    ``is_working_day`` False marks a public holiday; True marks a weekend day made a working day (调休).
-    """
-
-    day = models.DateField(_("date"), unique=True)
-    is_working_day = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=40)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by"))
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    class Meta:
-        ordering = ["day"]
-        verbose_name = _("holiday calendar day")
-        verbose_name_plural = _("holiday calendar days")
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.name}"
 
 
 class FollowUpVisit(AreaOwnedModel):

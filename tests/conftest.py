@@ -9,11 +9,11 @@ from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from jobs.models import Occupation
-from jobs.reference import reference_load
-from portal.areas import areas_load_file
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, RoleGrant, User
+from portal.reference.divisions import areas_load_file
+from portal.reference.models import Occupation
+from portal.reference.occupations import reference_load
 from registration.models import HardshipCategory
 from registration.reference import hardship_categories_load
 from tests.factories import UserFactory

@@ -15,6 +15,9 @@ from portal.settings import *  # noqa: E402,F403
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":  # noqa: F405
     raise RuntimeError("The test suite runs on PostgreSQL; set DATABASE_URL to a postgres:// URL.")
 
+# A small app that plugs in through its AppConfig only (tests/plugin_app): the registries' test.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.plugin_app.apps.PluginAppConfig"]  # noqa: F405
+
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production keeps PBKDF2
 CELERY_TASK_ALWAYS_EAGER = True

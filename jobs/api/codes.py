@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from jobs.models import Industry
 from jobs.selectors.employers import industry_by_code
 from portal.models import Area
+from portal.reference.models import Industry
 from portal.selectors import area_by_code
 
 

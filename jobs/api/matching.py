@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 
-from jobs.api.seekers import AreaBriefSerializer, IsJobSeeker, OccupationBriefSerializer, VacancyBriefSerializer
+from jobs.api.seekers import IsJobSeeker, OccupationBriefSerializer, VacancyBriefSerializer
 from jobs.models import SeekerProfile
 from jobs.selectors.matching import candidate_matches, staff_vacancy_for_candidates, vacancy_matches
 from jobs.selectors.seekers import seeker_profile_of, staff_seekers
 from portal.api import ERRORS
+from portal.api_base import AreaBriefSerializer
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 

@@ -10,13 +10,14 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jobs.api.seekers import AreaBriefSerializer, HistoryListMixin, StatusChangeSerializer
+from jobs.api.seekers import HistoryListMixin, StatusChangeSerializer
 from jobs.constants import ReferralOutcome, RefusalBy
 from jobs.forms_seekers import ReferralApiFilter
 from jobs.models import Referral, SeekerProfile, Vacancy
 from jobs.selectors.seekers import attach_histories, public_vacancy_by_id, seeker_for_staff, staff_referrals
 from jobs.services.referrals import referral_create, referral_outcome_record
 from portal.api import ERRORS
+from portal.api_base import AreaBriefSerializer
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet
 

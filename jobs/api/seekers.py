@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jobs.api.codes import AreaCodeMixin
-from jobs.constants import ApplicationStatus, Education
+from jobs.constants import ApplicationStatus
 from jobs.forms_seekers import ApplicantFilter, SeekerFilter
-from jobs.models import Application, Occupation, SeekerProfile, Vacancy
+from jobs.models import Application, SeekerProfile, Vacancy
 from jobs.selectors.seekers import (
     areas_by_codes,
     attach_histories,
@@ -30,9 +30,11 @@ from jobs.selectors.seekers import (
 from jobs.services.applications import ApplicationExists, application_move, application_submit, application_withdraw
 from jobs.services.seekers import seeker_profile_save
 from portal.api import ERRORS
-from portal.api_base import ErrorSerializer
+from portal.api_base import AreaBriefSerializer, ErrorSerializer
 from portal.constants import AccountType, StaffRole
-from portal.models import Area, StatusChange
+from portal.models import StatusChange
+from portal.reference.education import Education
+from portal.reference.models import Occupation
 from portal.scoped_views import ScopedReadOnlyViewSet, scope_exempt
 
 # --- Permissions ------------------------------------------------------------------------------
@@ -53,12 +55,6 @@ class IsEmployer(permissions.BasePermission):
 
 
 # --- Shared pieces ----------------------------------------------------------------------------
-
-
-class AreaBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Area
-        fields = ["code", "name", "level"]
 
 
 class OccupationBriefSerializer(serializers.ModelSerializer):

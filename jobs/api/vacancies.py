@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from jobs.api.codes import AreaCodeMixin, IndustryCodeMixin
 from jobs.api.employers import ERRORS, IsEmployerAccount, PostingAreaSerializer, PostingCodeNameSerializer
-from jobs.constants import DESCRIPTION_MAX, HEADCOUNT_MAX, SALARY_CEILING, TITLE_MAX, Education, WorkingTime
+from jobs.constants import DESCRIPTION_MAX, HEADCOUNT_MAX, SALARY_CEILING, TITLE_MAX, WorkingTime
 from jobs.forms_vacancies import VacancyFilter, VacancyReviewFilter
-from jobs.models import Employer, Occupation, Vacancy
+from jobs.models import Employer, Vacancy
 from jobs.selectors.employers import employer_for_staff, employer_of_account
 from jobs.selectors.vacancies import (
     VACANCY_STAFF_ROLES,
@@ -23,6 +23,8 @@ from jobs.selectors.vacancies import (
     vacancy_review_queue,
 )
 from jobs.services import vacancies as services
+from portal.reference.education import Education
+from portal.reference.models import Occupation
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 
 

@@ -4,9 +4,10 @@ import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import jobs.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import jobs.validators
 
 
 class Migration(migrations.Migration):

@@ -2,9 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from jobs.reference import reference_load
+    from portal.reference.occupations import reference_load
 
-    reference_load(apps)
+    reference_load(apps, app_label="jobs")
 
 
 class Migration(migrations.Migration):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from jobs.constants import EmployerStatus, VacancyStatus
-from jobs.models import Employer, Industry
+from jobs.models import Employer
 from portal.constants import AccountType, StaffRole
 from portal.models import StatusChange, User
+from portal.reference.models import Industry
 from portal.workflow import status_history
 
 # Staff who work with employers: clerks verify them, administrators make member units.

@@ -13,19 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobs.constants import FairStatus
-from jobs.models import (
-    Employer,
-    FairParticipation,
-    FairSignup,
-    Industry,
-    InterviewSlot,
-    JobFair,
-    SeekerProfile,
-    Vacancy,
-)
+from jobs.models import Employer, FairParticipation, FairSignup, InterviewSlot, JobFair, SeekerProfile, Vacancy
 from jobs.services.fairs import FAIR_AREA_LEVELS, FAIR_STAFF_ROLES
 from portal.constants import AccountType
 from portal.models import Area, User
+from portal.reference.models import Industry
 
 
 class FairPeriod(models.TextChoices):

@@ -31,10 +31,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import EDUCATION_RANK, ApplicationStatus, Education, ReferralOutcome, VacancyStatus
+from jobs.constants import ApplicationStatus, ReferralOutcome, VacancyStatus
 from jobs.models import Application, Referral, SeekerProfile, Vacancy
 from portal.constants import LEVEL_PREFIX_WIDTH, AreaLevel, StaffRole
 from portal.models import User
+from portal.reference.education import EDUCATION_RANK, Education
 
 MATCH_LIMIT = 50
 

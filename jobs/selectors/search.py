@@ -37,11 +37,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import Education, VacancyStatus, WorkingTime
-from jobs.models import Industry, Occupation, Vacancy
+from jobs.constants import VacancyStatus, WorkingTime
+from jobs.models import Vacancy
 from jobs.search import QueryRun, query_runs, tsquery_text
 from portal.constants import AreaLevel
 from portal.models import Area, User
+from portal.reference.education import Education
+from portal.reference.models import Industry, Occupation
 
 SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
@@ -451,7 +453,7 @@ class _PgSearch:
             ") p JOIN jobs_vacancy v ON v.id = p.page_id "
             "JOIN jobs_employer e ON e.id = v.employer_id "
             "JOIN portal_area a ON a.code = v.area_id "
-            "JOIN jobs_occupation o ON o.code = v.occupation_id "
+            f"JOIN {Occupation._meta.db_table} o ON o.code = v.occupation_id "
             f"ORDER BY {', '.join(f'p.{alias} DESC' for _, alias in keys)}"
         )
         return sql, [*key_params, *self.params, limit, offset]

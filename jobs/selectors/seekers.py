@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Prefetch, Q, QuerySet
 
 from jobs.constants import ReferralOutcome
-from jobs.models import Application, Occupation, Referral, SeekerProfile, Vacancy
+from jobs.models import Application, Referral, SeekerProfile, Vacancy
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, StatusChange, User
+from portal.reference.models import Occupation
 
 PICKER_LIMIT = 20
 

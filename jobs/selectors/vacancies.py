@@ -7,9 +7,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jobs.constants import VacancyStatus
-from jobs.models import Occupation, Vacancy
+from jobs.models import Vacancy
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, StatusChange, User
+from portal.reference.models import Occupation
 from portal.workflow import status_history
 
 VACANCY_STAFF_ROLES = [StaffRole.CLERK]

@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import LICENCE_TRANSITIONS, LicenceStatus, SupervisionResult
+from jobs.constants import LICENCE_TRANSITIONS, JobsEvent, LicenceStatus, SupervisionResult
 from jobs.models import Agency, SupervisionRecord
 from jobs.validators import validate_credit_code
 from portal.audit import audit_record
-from portal.constants import AreaLevel, AuditEventType, StaffRole
+from portal.constants import AreaLevel, StaffRole
 from portal.models import Area, User
 from portal.scoping import OutOfScope, assert_in_scope, has_staff_role
 from portal.workflow import transition
@@ -124,7 +124,7 @@ def agency_license(
             agency = Agency.objects.create(**values, status=LicenceStatus.VALID)
     except IntegrityError as exc:  # the same number recorded at the same moment elsewhere
         raise _duplicate_licence(values["licence_number"]) from exc
-    audit_record(event_type=AuditEventType.AGENCY_LICENSED, actor=actor, obj=agency,
+    audit_record(event_type=JobsEvent.AGENCY_LICENSED, actor=actor, obj=agency,
                  new={**values, "area": area.code, "status": agency.status})
     return agency
 
@@ -155,7 +155,7 @@ def agency_update(
     except IntegrityError as exc:
         raise _duplicate_licence(values["licence_number"]) from exc
     if old:
-        audit_record(event_type=AuditEventType.AGENCY_UPDATED, actor=actor, obj=row, old=old,
+        audit_record(event_type=JobsEvent.AGENCY_UPDATED, actor=actor, obj=row, old=old,
                      new={field: values[field] for field in old})
     return row
 
@@ -172,7 +172,7 @@ def agency_status_change(*, actor: User, agency: Agency, to: str, reason: str) -
         raise ValidationError({"reason": [ValidationError(
             _("At most %(max)d characters.") % {"max": REASON_MAX}, code="max_length")]})
     return transition(instance=agency, to=to, actor=actor, transitions=LICENCE_TRANSITIONS,
-                      event_type=AuditEventType.AGENCY_STATUS_CHANGED, note=reason,
+                      event_type=JobsEvent.AGENCY_STATUS_CHANGED, note=reason,
                       changes={"status_reason": reason})
 
 
@@ -202,6 +202,6 @@ def agency_supervise(
         raise ValidationError(errors)
     record = SupervisionRecord.objects.create(agency=agency, area=agency.area, inspected_on=inspected_on,
                                               inspector=actor, findings=findings, result=result)
-    audit_record(event_type=AuditEventType.AGENCY_SUPERVISED, actor=actor, obj=record,
+    audit_record(event_type=JobsEvent.AGENCY_SUPERVISED, actor=actor, obj=record,
                  new={"agency": agency.pk, "inspected_on": inspected_on, "result": result})
     return record

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import APPLICATION_TRANSITIONS, ApplicationStatus
+from jobs.constants import APPLICATION_TRANSITIONS, ApplicationStatus, JobsEvent
 from jobs.models import Application, SeekerProfile, Vacancy
 from portal.audit import audit_record
-from portal.constants import AccountType, AuditEventType
+from portal.constants import AccountType
 from portal.models import User
 from portal.scoping import OutOfScope
 from portal.workflow import transition
@@ -67,7 +67,7 @@ def application_submit(*, account: User, vacancy: Vacancy, cover_note: str = "")
         if existing is None:
             raise
         raise ApplicationExists(existing) from exc
-    audit_record(event_type=AuditEventType.APPLICATION_SUBMITTED, actor=account, obj=application,
+    audit_record(event_type=JobsEvent.APPLICATION_SUBMITTED, actor=account, obj=application,
                  new={"vacancy": vacancy.pk, "status": application.status})
     return application
 
@@ -77,7 +77,7 @@ def application_withdraw(*, account: User, application: Application, note: str =
     if not account.is_authenticated or application.seeker.account_id != account.pk:
         raise OutOfScope(_("Not found."))
     return transition(instance=application, to=ApplicationStatus.WITHDRAWN, actor=account,
-                      transitions=APPLICATION_TRANSITIONS, event_type=AuditEventType.APPLICATION_STATUS_CHANGED,
+                      transitions=APPLICATION_TRANSITIONS, event_type=JobsEvent.APPLICATION_STATUS_CHANGED,
                       note=(note or "").strip()[:NOTE_MAX])
 
 
@@ -110,4 +110,4 @@ def application_move(*, actor: User, application: Application, to: str, hired_on
         raise ValidationError(errors)
     changes = {"hired_on": hired_on} if to == ApplicationStatus.HIRED else None
     return transition(instance=application, to=to, actor=actor, transitions=APPLICATION_TRANSITIONS,
-                      event_type=AuditEventType.APPLICATION_STATUS_CHANGED, note=note, changes=changes)
+                      event_type=JobsEvent.APPLICATION_STATUS_CHANGED, note=note, changes=changes)

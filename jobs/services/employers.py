@@ -17,13 +17,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import EMPLOYER_TRANSITIONS, EmployerStatus
-from jobs.models import Employer, Industry, Vacancy
+from jobs.constants import EMPLOYER_TRANSITIONS, EmployerStatus, JobsEvent
+from jobs.models import Employer, Vacancy
 from jobs.search import vacancy_search_text
 from jobs.validators import validate_credit_code
 from portal.audit import audit_record
-from portal.constants import AccountType, AreaLevel, AuditEventType, StaffRole
+from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, User
+from portal.reference.models import Industry
 from portal.scoping import OutOfScope, assert_in_scope
 from portal.workflow import transition
 
@@ -140,7 +141,7 @@ def employer_register(
     employer = Employer(account=actor, status=EmployerStatus.PENDING, **data)
     _check_employer(employer)
     _save(employer)
-    audit_record(event_type=AuditEventType.EMPLOYER_REGISTERED, actor=actor, obj=employer, new=_summary(employer))
+    audit_record(event_type=JobsEvent.EMPLOYER_REGISTERED, actor=actor, obj=employer, new=_summary(employer))
     return employer
 
 
@@ -169,7 +170,7 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
     _save(row)
     if "name" in changed:
         _reindex_vacancies(row)
-    audit_record(event_type=AuditEventType.EMPLOYER_UPDATED, actor=actor, obj=row, old=old, new=changed)
+    audit_record(event_type=JobsEvent.EMPLOYER_UPDATED, actor=actor, obj=row, old=old, new=changed)
     return row
 
 
@@ -195,7 +196,7 @@ def employer_verify(*, actor: User, employer: Employer) -> Employer:
     row = _locked(employer)
     assert_in_scope(actor, row.area, roles=VERIFIER_ROLES, levels=VERIFIER_LEVELS)
     return transition(instance=row, to=EmployerStatus.VERIFIED, actor=actor, transitions=EMPLOYER_TRANSITIONS,
-                      event_type=AuditEventType.EMPLOYER_STATUS_CHANGED,
+                      event_type=JobsEvent.EMPLOYER_STATUS_CHANGED,
                       changes={"verified_at": timezone.now(), "verified_by": actor, "status_reason": ""})
 
 
@@ -215,7 +216,7 @@ def employer_reject(*, actor: User, employer: Employer, reason: str) -> Employer
     assert_in_scope(actor, row.area, roles=VERIFIER_ROLES, levels=VERIFIER_LEVELS)
     reason = _clean_reason(reason, limit=REASON_MAX)
     return transition(instance=row, to=EmployerStatus.REJECTED, actor=actor, transitions=EMPLOYER_TRANSITIONS,
-                      event_type=AuditEventType.EMPLOYER_STATUS_CHANGED, note=reason,
+                      event_type=JobsEvent.EMPLOYER_STATUS_CHANGED, note=reason,
                       changes={"status_reason": reason})
 
 
@@ -225,7 +226,7 @@ def employer_resubmit(*, actor: User, employer: Employer) -> Employer:
     row = _locked(employer)
     _assert_owner(actor, row)
     return transition(instance=row, to=EmployerStatus.PENDING, actor=actor, transitions=EMPLOYER_TRANSITIONS,
-                      event_type=AuditEventType.EMPLOYER_STATUS_CHANGED, changes={"status_reason": ""})
+                      event_type=JobsEvent.EMPLOYER_STATUS_CHANGED, changes={"status_reason": ""})
 
 
 @transaction.atomic
@@ -253,5 +254,5 @@ def employer_set_membership(
     for name, value in new.items():
         setattr(row, name, value)
     row.save(update_fields=list(new))
-    audit_record(event_type=AuditEventType.EMPLOYER_MEMBERSHIP_CHANGED, actor=actor, obj=row, old=old, new=new)
+    audit_record(event_type=JobsEvent.EMPLOYER_MEMBERSHIP_CHANGED, actor=actor, obj=row, old=old, new=new)
     return row

@@ -23,21 +23,14 @@ from jobs.constants import (
     EmployerStatus,
     FairStatus,
     FairTargetGroup,
+    JobsEvent,
     VacancyStatus,
 )
-from jobs.models import (
-    Employer,
-    FairParticipation,
-    FairSignup,
-    Industry,
-    InterviewSlot,
-    JobFair,
-    SeekerProfile,
-    Vacancy,
-)
+from jobs.models import Employer, FairParticipation, FairSignup, InterviewSlot, JobFair, SeekerProfile, Vacancy
 from portal.audit import audit_record
-from portal.constants import AccountType, AreaLevel, AuditEventType, StaffRole
+from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, User
+from portal.reference.models import Industry
 from portal.scoping import assert_in_scope
 from portal.workflow import transition
 
@@ -134,7 +127,7 @@ def fair_create(
                           capacity=capacity, area=area)
     _raise_if(_fair_errors(**values))
     fair = JobFair.objects.create(**values, status=FairStatus.DRAFT, organised_by=actor)
-    audit_record(event_type=AuditEventType.FAIR_CREATED, actor=actor, obj=fair,
+    audit_record(event_type=JobsEvent.FAIR_CREATED, actor=actor, obj=fair,
                  new={**values, "area": area.code, "status": fair.status})
     return fair
 
@@ -163,7 +156,7 @@ def fair_update(
         setattr(row, name, value)
     row.save()
     if old:
-        audit_record(event_type=AuditEventType.FAIR_UPDATED, actor=actor, obj=row, old=old,
+        audit_record(event_type=JobsEvent.FAIR_UPDATED, actor=actor, obj=row, old=old,
                      new={name: values[name] for name in old})
     return row
 
@@ -173,7 +166,7 @@ def fair_publish(*, actor: User, fair: JobFair) -> JobFair:
     if fair.ends_at <= timezone.now():
         raise ValidationError(_("This fair has already ended and cannot be published."), code="ended")
     return transition(instance=fair, to=FairStatus.PUBLISHED, actor=actor, transitions=FAIR_TRANSITIONS,
-                      event_type=AuditEventType.FAIR_STATUS_CHANGED)
+                      event_type=JobsEvent.FAIR_STATUS_CHANGED)
 
 
 def fair_cancel(*, actor: User, fair: JobFair, reason: str = "") -> JobFair:
@@ -182,7 +175,7 @@ def fair_cancel(*, actor: User, fair: JobFair, reason: str = "") -> JobFair:
     if len(reason) > 300:
         raise _error("reason", _("The reason can have at most %(max)d characters.") % {"max": 300}, "max_length")
     return transition(instance=fair, to=FairStatus.CANCELLED, actor=actor, transitions=FAIR_TRANSITIONS,
-                      event_type=AuditEventType.FAIR_STATUS_CHANGED, note=reason)
+                      event_type=JobsEvent.FAIR_STATUS_CHANGED, note=reason)
 
 
 # --- Taking part (employers and job seekers) --------------------------------------------------
@@ -245,7 +238,7 @@ def fair_join(*, actor: User, fair: JobFair, vacancies: Iterable[Vacancy]) -> Fa
     except IntegrityError as exc:  # a second request of the same employer racing the first
         raise ValidationError(_("Your organisation has already joined this fair."), code="duplicate") from exc
     participation.vacancies.set(vacancies)
-    audit_record(event_type=AuditEventType.FAIR_EMPLOYER_JOINED, actor=actor, obj=participation, area=fair.area,
+    audit_record(event_type=JobsEvent.FAIR_EMPLOYER_JOINED, actor=actor, obj=participation, area=fair.area,
                  new={"fair": fair.pk, "employer": employer.pk, "vacancies": sorted(v.pk for v in vacancies)})
     return participation
 
@@ -270,7 +263,7 @@ def fair_sign_up(*, actor: User, fair: JobFair) -> FairSignup:
             signup = FairSignup.objects.create(fair=fair, seeker=seeker)
     except IntegrityError as exc:
         raise ValidationError(_("You have already signed up for this fair."), code="duplicate") from exc
-    audit_record(event_type=AuditEventType.FAIR_SEEKER_SIGNED_UP, actor=actor, obj=signup, area=fair.area,
+    audit_record(event_type=JobsEvent.FAIR_SEEKER_SIGNED_UP, actor=actor, obj=signup, area=fair.area,
                  new={"fair": fair.pk, "seeker": seeker.pk})
     return signup
 
@@ -328,7 +321,7 @@ def interview_slot_offer(
     _raise_if(errors)
     slot = InterviewSlot.objects.create(participation=participation, vacancy=vacancy, starts_at=starts_at,
                                         minutes=minutes, meeting_link=meeting_link)
-    audit_record(event_type=AuditEventType.INTERVIEW_SLOT_OFFERED, actor=actor, obj=slot, area=fair.area,
+    audit_record(event_type=JobsEvent.INTERVIEW_SLOT_OFFERED, actor=actor, obj=slot, area=fair.area,
                  new={"fair": fair.pk, "starts_at": starts_at, "minutes": minutes,
                       "vacancy": vacancy.pk if vacancy else None})
     return slot
@@ -368,6 +361,6 @@ def interview_slot_book(*, actor: User, slot: InterviewSlot) -> InterviewSlot:
     slot.booked_by = seeker
     slot.booked_at = timezone.now()
     slot.save(update_fields=["booked_by", "booked_at"])
-    audit_record(event_type=AuditEventType.INTERVIEW_SLOT_BOOKED, actor=actor, obj=slot, area=fair.area,
+    audit_record(event_type=JobsEvent.INTERVIEW_SLOT_BOOKED, actor=actor, obj=slot, area=fair.area,
                  new={"fair": fair.pk, "seeker": seeker.pk, "starts_at": slot.starts_at})
     return slot

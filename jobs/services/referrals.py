@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import REFERRAL_TRANSITIONS, ReferralOutcome, RefusalBy
+from jobs.constants import REFERRAL_TRANSITIONS, JobsEvent, ReferralOutcome, RefusalBy
 from jobs.models import Referral, SeekerProfile, Vacancy
 from portal.audit import audit_record
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import User
 from portal.scoping import assert_in_scope
 from portal.workflow import transition
@@ -49,7 +49,7 @@ def referral_create(*, actor: User, seeker: SeekerProfile, vacancy: Vacancy, not
         raise ValidationError({"vacancy": [ValidationError(
             _("This job seeker already has a referral to this vacancy awaiting its outcome."),
             code="duplicate")]}) from exc
-    audit_record(event_type=AuditEventType.REFERRAL_CREATED, actor=actor, obj=referral,
+    audit_record(event_type=JobsEvent.REFERRAL_CREATED, actor=actor, obj=referral,
                  new={"seeker": seeker.pk, "vacancy": vacancy.pk, "note": note})
     return referral
 
@@ -95,4 +95,4 @@ def referral_outcome_record(
     if outcome == ReferralOutcome.REFUSED:
         changes.update(refused_by=refused_by, refusal_reason=refusal_reason)
     return transition(instance=referral, to=outcome, actor=actor, transitions=REFERRAL_TRANSITIONS,
-                      event_type=AuditEventType.REFERRAL_OUTCOME_RECORDED, note=note, changes=changes)
+                      event_type=JobsEvent.REFERRAL_OUTCOME_RECORDED, note=note, changes=changes)

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jobs.constants import SALARY_CEILING, Education
-from jobs.models import Occupation, SeekerProfile
+from jobs.constants import SALARY_CEILING, JobsEvent
+from jobs.models import SeekerProfile
 from portal.audit import audit_record
-from portal.constants import AccountType, AreaLevel, AuditEventType
+from portal.constants import AccountType, AreaLevel
 from portal.models import Area, User
+from portal.reference.education import Education
+from portal.reference.models import Occupation
 
 SKILLS_MAX = 300
 SUMMARY_MAX = 2000
@@ -111,7 +113,7 @@ def seeker_profile_save(
     profile.wanted_occupations.set(wanted_occupations)
     profile.wanted_areas.set(wanted_areas)
     new = _snapshot(profile)
-    audit_record(event_type=AuditEventType.SEEKER_PROFILE_SAVED, actor=account, obj=profile,
+    audit_record(event_type=JobsEvent.SEEKER_PROFILE_SAVED, actor=account, obj=profile,
                  old={k: v for k, v in old.items() if new.get(k) != v} if old else None,
                  new={k: v for k, v in new.items() if old.get(k) != v} if old else new)
     return profile

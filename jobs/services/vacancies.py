@@ -24,13 +24,15 @@ from jobs.constants import (
     VACANCY_TRANSITIONS,
     CloseReason,
     EmployerStatus,
+    JobsEvent,
     VacancyStatus,
 )
-from jobs.models import Employer, Industry, Occupation, Vacancy
+from jobs.models import Employer, Vacancy
 from jobs.search import vacancy_search_text
 from portal.audit import audit_record
-from portal.constants import AreaLevel, AuditEventType, StaffRole
+from portal.constants import AreaLevel, StaffRole
 from portal.models import Area, User
+from portal.reference.models import Industry, Occupation
 from portal.scoping import OutOfScope, area_in_scope, assert_in_scope
 from portal.workflow import transition
 
@@ -185,7 +187,7 @@ def vacancy_post(
         raise _error("area", _("The workplace must be inside your own area."), "out_of_scope")
     _index(vacancy)
     vacancy.save()
-    audit_record(event_type=AuditEventType.VACANCY_POSTED, actor=actor, obj=vacancy,
+    audit_record(event_type=JobsEvent.VACANCY_POSTED, actor=actor, obj=vacancy,
                  new={"employer": employer.pk, **_summary(vacancy)})
     return vacancy
 
@@ -209,7 +211,7 @@ def vacancy_update(*, actor: User, vacancy: Vacancy, **fields: Any) -> Vacancy:
     _check_vacancy(row, today=timezone.localdate())
     _index(row)
     row.save()
-    audit_record(event_type=AuditEventType.VACANCY_UPDATED, actor=actor, obj=row, old=old,
+    audit_record(event_type=JobsEvent.VACANCY_UPDATED, actor=actor, obj=row, old=old,
                  new=_summary(row, changed))
     return row
 
@@ -223,7 +225,7 @@ def vacancy_resubmit(*, actor: User, vacancy: Vacancy) -> Vacancy:
     if row.status == VacancyStatus.RETURNED and row.closing_date < timezone.localdate():
         raise _error("closing_date", _("The closing date has passed; change it before resubmitting."), "past")
     return transition(instance=row, to=VacancyStatus.PENDING, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=AuditEventType.VACANCY_STATUS_CHANGED, changes={"return_reason": ""})
+                      event_type=JobsEvent.VACANCY_STATUS_CHANGED, changes={"return_reason": ""})
 
 
 def _assert_reviewer(actor: User, vacancy: Vacancy) -> None:
@@ -242,7 +244,7 @@ def vacancy_publish(*, actor: User, vacancy: Vacancy) -> Vacancy:
             raise _error(NON_FIELD_ERRORS, _("The closing date has passed; return the vacancy so the employer "
                                              "can change it."), "expired")
     return transition(instance=row, to=VacancyStatus.PUBLISHED, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=AuditEventType.VACANCY_STATUS_CHANGED,
+                      event_type=JobsEvent.VACANCY_STATUS_CHANGED,
                       changes={"published_at": timezone.now(), "return_reason": ""})
 
 
@@ -258,7 +260,7 @@ def vacancy_return(*, actor: User, vacancy: Vacancy, reason: str) -> Vacancy:
         raise _error("reason", _("The reason can have at most %(limit)d characters (it has %(count)d).")
                      % {"limit": RETURN_REASON_MAX, "count": len(reason)}, "max_length")
     return transition(instance=row, to=VacancyStatus.RETURNED, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=AuditEventType.VACANCY_STATUS_CHANGED, note=reason,
+                      event_type=JobsEvent.VACANCY_STATUS_CHANGED, note=reason,
                       changes={"return_reason": reason})
 
 
@@ -271,7 +273,7 @@ def vacancy_close(*, actor: User, vacancy: Vacancy, reason: str) -> Vacancy:
     if reason not in MANUAL_CLOSE_REASONS:
         raise _error("reason", _("Choose why the vacancy closes: filled or withdrawn."), "invalid_choice")
     return transition(instance=row, to=VacancyStatus.CLOSED, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=AuditEventType.VACANCY_STATUS_CHANGED, note=str(CloseReason(reason).label),
+                      event_type=JobsEvent.VACANCY_STATUS_CHANGED, note=str(CloseReason(reason).label),
                       changes={"close_reason": reason, "closed_at": timezone.now()})
 
 
@@ -288,7 +290,7 @@ def vacancies_expire(*, today: datetime.date | None = None) -> int:
     for pk in due:
         try:
             transition(instance=Vacancy(pk=pk), to=VacancyStatus.CLOSED, actor=None,
-                       transitions=VACANCY_TRANSITIONS, event_type=AuditEventType.VACANCY_STATUS_CHANGED,
+                       transitions=VACANCY_TRANSITIONS, event_type=JobsEvent.VACANCY_STATUS_CHANGED,
                        changes={"close_reason": CloseReason.EXPIRED, "closed_at": timezone.now()})
         except ValidationError:  # no longer published: closed by someone else since the list was read
             continue

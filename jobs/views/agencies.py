@@ -20,10 +20,10 @@ from jobs.selectors.agencies import (
 )
 from jobs.services import agencies as services
 from jobs.services.agencies import AGENCY_STAFF_LEVELS, AGENCY_STAFF_ROLES
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.scoping import area_in_scope, has_staff_role
 from portal.selectors import audit_history
-from portal.views import FilteredListView
 
 
 @scope_exempt("Public register of licensed private employment agencies.")

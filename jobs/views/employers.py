@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
-from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
 
 from jobs.constants import EmployerStatus, VacancyStatus
 from jobs.forms_employers import EmployerFilter, EmployerForm, EmployerRejectForm, MembershipForm
@@ -24,9 +23,9 @@ from jobs.selectors.employers import (
 from jobs.selectors.vacancies import employer_vacancies
 from jobs.services import employers as services
 from portal.constants import AccountType
+from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.scoping import area_in_scope
-from portal.views import FilteredListView
 
 # --- Shared by the employer's pages ------------------------------------------------------------
 
@@ -40,42 +39,6 @@ class EmployerAccountMixin(LoginRequiredMixin):
         if request.user.account_type != AccountType.EMPLOYER:
             raise PermissionDenied(_("This page is for employer accounts."))
         return super().dispatch(request, *args, **kwargs)
-
-
-class RecordActionMixin(SingleObjectMixin, SingleObjectTemplateResponseMixin):
-    """A POST-only action on one record (verify, publish, close …) that calls one service.
-
-    The record is looked up through ``get_queryset`` (scoped for staff, own records for employers),
-    so anything out of reach is a 404 before the service runs. A form error re-renders the record's
-    page with the user's input kept; any other refusal is a message on the record's page.
-    """
-
-    form_class = None
-    form_context_name = "form"
-    success_message = ""
-
-    def act(self, data: dict):  # pragma: no cover - every action defines it
-        raise NotImplementedError
-
-    def get_success_url(self) -> str:
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = self.form_class(request.POST) if self.form_class else None
-        if form is None or form.is_valid():
-            try:
-                self.act(form.cleaned_data if form is not None else {})
-            except ValidationError as exc:
-                if form is None or not hasattr(exc, "error_dict"):
-                    for message in exc.messages:
-                        messages.error(request, message)
-                    return redirect(self.get_success_url())
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.get_success_url())
-        return self.render_to_response(self.get_context_data(**{self.form_context_name: form}))
 
 
 # --- The employer's own pages ------------------------------------------------------------------

@@ -36,8 +36,8 @@ from jobs.selectors.fairs import (
 from jobs.services import fairs as services
 from jobs.services.fairs import FAIR_STAFF_ROLES
 from portal.constants import AccountType
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.views import FilteredListView
 
 
 def _public_fair_or_404(request, pk: int) -> JobFair:

@@ -28,8 +28,8 @@ from jobs.selectors.seekers import (
 )
 from jobs.services.referrals import referral_create, referral_outcome_record
 from portal.constants import StaffRole
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
-from portal.views import FilteredListView
 
 
 class ReferralListView(StaffScopedViewMixin, FilteredListView):

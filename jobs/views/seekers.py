@@ -33,8 +33,8 @@ from jobs.selectors.seekers import (
 from jobs.services.applications import ApplicationExists, application_move, application_submit, application_withdraw
 from jobs.services.seekers import seeker_profile_save
 from portal.constants import AccountType
+from portal.pages import FilteredListView
 from portal.scoped_views import scope_exempt
-from portal.views import FilteredListView
 
 
 def vacancy_detail_url(pk: int) -> str:

@@ -33,10 +33,10 @@ from jobs.selectors.vacancies import (
     vacancy_review_queue,
 )
 from jobs.services import vacancies as services
-from jobs.views.employers import EmployerAccountMixin, RecordActionMixin
+from jobs.views.employers import EmployerAccountMixin
+from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.scoping import area_in_scope
-from portal.views import FilteredListView
 
 DEFAULT_OPEN_DAYS = 30
 

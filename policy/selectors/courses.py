@@ -10,12 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.models import Occupation
 from policy.constants import CourseStatus
 from policy.models import TrainingCourse
 from policy.search import policy_query_runs
 from portal.constants import AreaLevel
 from portal.models import Area, User
+from portal.reference.models import Occupation
 from portal.textsearch import QueryRun, fallback_condition
 
 COURSE_TEXT_FIELDS = ["title", "provider", "description", "occupation__name"]

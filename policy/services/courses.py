@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.models import Occupation
 from policy.constants import (
     COURSE_AREA_LEVELS,
     COURSE_TITLE_MAX,
@@ -22,11 +21,12 @@ from policy.constants import (
     EDITOR_ROLES,
     NOTE_MAX,
     CourseStatus,
+    PolicyEvent,
 )
 from policy.models import TrainingCourse
 from portal.audit import audit_record
-from portal.constants import AuditEventType
 from portal.models import Area, User
+from portal.reference.models import Occupation
 from portal.scoping import OutOfScope, assert_in_scope, has_staff_role
 from portal.workflow import transition
 
@@ -108,7 +108,7 @@ def course_create(*, actor: User, title: str, provider: str, occupation: Occupat
     if errors:
         raise ValidationError(errors)
     course = TrainingCourse.objects.create(**values, status=CourseStatus.DRAFT, created_by=actor)
-    audit_record(event_type=AuditEventType.TRAINING_COURSE_SAVED, actor=actor, obj=course,
+    audit_record(event_type=PolicyEvent.TRAINING_COURSE_SAVED, actor=actor, obj=course,
                  new={**{k: v for k, v in values.items() if k != "description"}, "status": course.status})
     return course
 
@@ -134,7 +134,7 @@ def course_update(*, actor: User, course: TrainingCourse, title: str, provider: 
         setattr(row, name, value)
     row.save()
     if old:
-        audit_record(event_type=AuditEventType.TRAINING_COURSE_SAVED, actor=actor, obj=row,
+        audit_record(event_type=PolicyEvent.TRAINING_COURSE_SAVED, actor=actor, obj=row,
                      old={k: v for k, v in old.items() if k != "description"},
                      new={k: values[k] for k in old if k != "description"})
     return row
@@ -145,7 +145,7 @@ def course_publish(*, actor: User, course: TrainingCourse) -> TrainingCourse:
     if course.ends_on < timezone.localdate():
         raise ValidationError({"ends_on": [ValidationError(_("The course has already ended."), code="past")]})
     return transition(instance=course, to=CourseStatus.PUBLISHED, actor=actor, transitions=COURSE_TRANSITIONS,
-                      event_type=AuditEventType.TRAINING_COURSE_STATUS_CHANGED,
+                      event_type=PolicyEvent.TRAINING_COURSE_STATUS_CHANGED,
                       changes={"published_at": timezone.now()})
 
 
@@ -158,5 +158,5 @@ def course_cancel(*, actor: User, course: TrainingCourse, reason: str) -> Traini
         raise ValidationError({"reason": [ValidationError(
             _("At most %(max)d characters.") % {"max": NOTE_MAX}, code="max_length")]})
     return transition(instance=course, to=CourseStatus.CANCELLED, actor=actor, transitions=COURSE_TRANSITIONS,
-                      event_type=AuditEventType.TRAINING_COURSE_STATUS_CHANGED, note=reason,
+                      event_type=PolicyEvent.TRAINING_COURSE_STATUS_CHANGED, note=reason,
                       changes={"status_reason": reason})

@@ -39,6 +39,7 @@ from policy.constants import (
     SOURCE_MAX,
     TITLE_MAX,
     DocumentStatus,
+    PolicyEvent,
     RelationKind,
 )
 from policy.models import (
@@ -191,7 +192,7 @@ def document_create(
     *, actor: User | None, area: Area | None, title: str, issuer: str, publish_date: datetime.date | None,
     effective_date: datetime.date | None, body: str, document_number: str = "",
     expiry_date: datetime.date | None = None, source: str = "", category: str = "", note: str = "",
-    import_notes: list | None = None, event_type: AuditEventType = AuditEventType.POLICY_DOCUMENT_CREATED,
+    import_notes: list | None = None, event_type: AuditEventType = PolicyEvent.POLICY_DOCUMENT_CREATED,
 ) -> PolicyDocument:
     """Write a new document as a draft, with its first version."""
     if area is not None:
@@ -223,7 +224,7 @@ def document_update(
     *, actor: User | None, document: PolicyDocument, area: Area | None, title: str, issuer: str,
     publish_date: datetime.date | None, effective_date: datetime.date | None, body: str, document_number: str = "",
     expiry_date: datetime.date | None = None, source: str = "", category: str = "", note: str = "",
-    import_notes: list | None = None, event_type: AuditEventType = AuditEventType.POLICY_DOCUMENT_UPDATED,
+    import_notes: list | None = None, event_type: AuditEventType = PolicyEvent.POLICY_DOCUMENT_UPDATED,
 ) -> tuple[PolicyDocument, PolicyVersion | None]:
     """Save a change as a new version. Returns the document and the new version (None: nothing changed).
 
@@ -283,7 +284,7 @@ def document_submit(*, actor: User, document: PolicyDocument, note: str = "") ->
     assert_may_edit(actor, document.area)
     note = _note(note, required=False, field="note")
     return transition(instance=document, to=DocumentStatus.IN_REVIEW, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                      event_type=AuditEventType.POLICY_DOCUMENT_STATUS_CHANGED, note=note,
+                      event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=note,
                       changes={"status_reason": ""})
 
 
@@ -292,7 +293,7 @@ def document_return(*, actor: User, document: PolicyDocument, reason: str) -> Po
     assert_may_review(actor, document.area)
     reason = _note(reason, required=True)
     return transition(instance=document, to=DocumentStatus.DRAFT, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                      event_type=AuditEventType.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
+                      event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
                       changes={"status_reason": reason})
 
 
@@ -321,12 +322,12 @@ def document_publish(*, actor: User | None, document: PolicyDocument, note: str 
         current.published_version = version
         current.save(update_fields=["published_version"])
         _make_searchable(current, version)
-        audit_record(event_type=AuditEventType.POLICY_VERSION_PUBLISHED, actor=actor, obj=current, old=old,
+        audit_record(event_type=PolicyEvent.POLICY_VERSION_PUBLISHED, actor=actor, obj=current, old=old,
                      new={"published_version": version.pk, "version": version.number,
                           **({"note": note} if note else {})})
         return current
     row = transition(instance=current, to=DocumentStatus.PUBLISHED, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                     event_type=AuditEventType.POLICY_DOCUMENT_STATUS_CHANGED, note=note,
+                     event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=note,
                      changes={"published_version": version, "published_at": timezone.now(), "status_reason": ""})
     _make_searchable(row, version)
     for relation in DocumentRelation.objects.filter(source=row, kind=RelationKind.REPEALS).select_related("target"):
@@ -342,7 +343,7 @@ def _repeal_target(*, actor: User | None, source: PolicyDocument, target: Policy
             "title": target.title}, "out_of_scope")
     reason = _("Repealed by %(source)s") % {"source": source.document_number or source.title}
     transition(instance=target, to=DocumentStatus.REPEALED, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-               event_type=AuditEventType.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
+               event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
                changes={"status_reason": reason[:NOTE_MAX]})
 
 
@@ -351,7 +352,7 @@ def document_repeal(*, actor: User, document: PolicyDocument, reason: str) -> Po
     assert_may_review(actor, document.area)
     reason = _note(reason, required=True)
     return transition(instance=document, to=DocumentStatus.REPEALED, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                      event_type=AuditEventType.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
+                      event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
                       changes={"status_reason": reason})
 
 
@@ -369,7 +370,7 @@ def documents_expire(*, today: datetime.date | None = None) -> int:
     for pk in due:
         try:
             transition(instance=PolicyDocument(pk=pk), to=DocumentStatus.EXPIRED, actor=None,
-                       transitions=DOCUMENT_TRANSITIONS, event_type=AuditEventType.POLICY_DOCUMENT_STATUS_CHANGED,
+                       transitions=DOCUMENT_TRANSITIONS, event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED,
                        note=_("Past its expiry date"))
         except ValidationError:  # no longer published: repealed by someone since the list was read
             continue
@@ -400,7 +401,7 @@ def relation_add(*, actor: User, document: PolicyDocument, target: PolicyDocumen
     if DocumentRelation.objects.filter(source=document, target=target).exists():
         raise _error("target", _("This relation is already recorded."), "duplicate")
     relation = DocumentRelation.objects.create(source=document, target=target, kind=kind, created_by=actor)
-    audit_record(event_type=AuditEventType.POLICY_RELATION_ADDED, actor=actor, obj=document,
+    audit_record(event_type=PolicyEvent.POLICY_RELATION_ADDED, actor=actor, obj=document,
                  new={"target": target.pk, "kind": kind})
     if kind == RelationKind.REPEALS and document.status == DocumentStatus.PUBLISHED:
         _repeal_target(actor=actor, source=document, target=target)
@@ -414,7 +415,7 @@ def relation_remove(*, actor: User, relation: DocumentRelation) -> None:
     assert_may_edit(actor, document.area)
     if document.status not in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW):
         raise _error("target", _("The relations of a published document stay as published."), "published")
-    audit_record(event_type=AuditEventType.POLICY_RELATION_REMOVED, actor=actor, obj=document,
+    audit_record(event_type=PolicyEvent.POLICY_RELATION_REMOVED, actor=actor, obj=document,
                  old={"target": relation.target_id, "kind": relation.kind})
     DocumentRelation.objects.filter(pk=relation.pk).delete()
 
@@ -437,6 +438,6 @@ def attachment_add(*, actor: User, document: PolicyDocument, name: str, content_
     attachment = PolicyAttachment.objects.create(document=document, name=name, size=len(data), data=data,
                                                  content_type=(content_type or "application/octet-stream")[:100],
                                                  uploaded_by=actor)
-    audit_record(event_type=AuditEventType.POLICY_ATTACHMENT_ADDED, actor=actor, obj=document,
+    audit_record(event_type=PolicyEvent.POLICY_ATTACHMENT_ADDED, actor=actor, obj=document,
                  new={"attachment": attachment.pk, "name": name, "size": len(data)})
     return attachment

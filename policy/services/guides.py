@@ -19,11 +19,12 @@ from policy.constants import (
     STEPS_MAX,
     TITLE_MAX,
     WORKING_DAYS_MAX,
+    PolicyEvent,
     Service,
 )
 from policy.models import PolicyDocument, ServiceGuide, ServiceWindow
 from portal.audit import audit_record
-from portal.constants import AreaLevel, AuditEventType
+from portal.constants import AreaLevel
 from portal.models import Area, User
 from portal.scoping import OutOfScope, assert_in_scope, scope_paths
 
@@ -164,7 +165,7 @@ def guide_create(
             guide = ServiceGuide.objects.create(area=area, updated_by=actor, **values)
     except IntegrityError as exc:  # the same service's guide written at the same moment
         raise duplicate from exc
-    audit_record(event_type=AuditEventType.SERVICE_GUIDE_SAVED, actor=actor, obj=guide, new=values)
+    audit_record(event_type=PolicyEvent.SERVICE_GUIDE_SAVED, actor=actor, obj=guide, new=values)
     return guide
 
 
@@ -186,7 +187,7 @@ def guide_update(
     row.updated_by = actor
     row.updated_at = timezone.now()
     row.save()
-    audit_record(event_type=AuditEventType.SERVICE_GUIDE_SAVED, actor=actor, obj=row, old=old,
+    audit_record(event_type=PolicyEvent.SERVICE_GUIDE_SAVED, actor=actor, obj=row, old=old,
                  new={name: values[name] for name in old})
     return row
 
@@ -231,6 +232,6 @@ def window_save(*, actor: User, area: Area | None, name: str, address: str, phon
         window.updated_by = actor
         window.updated_at = timezone.now()
         window.save()
-    audit_record(event_type=AuditEventType.SERVICE_WINDOW_SAVED, actor=actor, obj=window, old=old,
+    audit_record(event_type=PolicyEvent.SERVICE_WINDOW_SAVED, actor=actor, obj=window, old=old,
                  new={k: values[k] for k in (old or values)})
     return window

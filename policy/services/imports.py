@@ -15,12 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from policy.constants import IMPORT_FILE_MAX
+from policy.constants import IMPORT_FILE_MAX, PolicyEvent
 from policy.importer import ParsedDocument, decode, parse_policy_text
 from policy.models import PolicyDocument, PolicyVersion
 from policy.search import number_key
 from policy.services.documents import assert_may_edit, document_create, document_update
-from portal.constants import AuditEventType
 from portal.models import Area, User
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -81,12 +80,12 @@ def policy_import(*, actor: User | None, text: str, area: Area | None, file_name
     existing = import_match(parsed)
     if existing is None:
         document = document_create(actor=actor, area=area, note=note, import_notes=notes,
-                                   event_type=AuditEventType.POLICY_DOCUMENT_IMPORTED, **values)
+                                   event_type=PolicyEvent.POLICY_DOCUMENT_IMPORTED, **values)
         return ImportResult(parsed=parsed, document=document, outcome=CREATED,
                             version=document.versions.order_by("number").first())
     assert_may_edit(actor, existing.area)
     document, version = document_update(actor=actor, document=existing, area=existing.area, note=note,
-                                        import_notes=notes, event_type=AuditEventType.POLICY_DOCUMENT_IMPORTED,
+                                        import_notes=notes, event_type=PolicyEvent.POLICY_DOCUMENT_IMPORTED,
                                         **values)
     return ImportResult(parsed=parsed, document=document, outcome=UPDATED if version else UNCHANGED,
                         version=version)

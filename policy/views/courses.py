@@ -24,10 +24,10 @@ from policy.selectors.courses import (
     course_staff_base,
 )
 from policy.services import courses as services
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.scoping import area_in_scope, has_staff_role
 from portal.selectors import audit_history
-from portal.views import FilteredListView
 from portal.workflow import status_history
 
 

@@ -44,9 +44,9 @@ from policy.selectors.documents import (
 )
 from policy.services import documents as services
 from policy.services.imports import import_match, import_text_from_bytes, policy_import
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.selectors import audit_history
-from portal.views import FilteredListView
 from portal.workflow import status_history
 
 PAGE_SIZE = 20

@@ -11,8 +11,8 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jobs.api.seekers import AreaBriefSerializer
 from portal.api import ERRORS
+from portal.api_base import AreaBriefSerializer, MovesField
 from portal.constants import StaffRole
 from portal.models import StatusChange
 from portal.scoped_views import ScopedModelViewSet
@@ -68,11 +68,12 @@ class CaseSerializer(serializers.ModelSerializer):
     commitment = CaseCommitmentSerializer(read_only=True, allow_null=True)
     read_only = serializers.SerializerMethodField(help_text=_("True for a case handed to another district: "
                                                                 "visible as history, no actions."))
+    moves = MovesField()
 
     class Meta:
         model = HardshipCase
         fields = ["id", "person", "categories", "status", "circumstances", "area", "submitted_at", "approved_on",
-                  "ended_on", "end_reason", "decision_note", "commitment", "read_only"]
+                  "ended_on", "end_reason", "decision_note", "commitment", "read_only", "moves"]
 
     def get_read_only(self, case) -> bool:
         request = self.context.get("request")

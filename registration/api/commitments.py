@@ -8,10 +8,10 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jobs.api.seekers import AreaBriefSerializer
 from jobs.models import Referral, Vacancy
 from jobs.selectors.seekers import public_vacancy_by_id
 from portal.api import ERRORS
+from portal.api_base import AreaBriefSerializer
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet
 from registration.api.cases import CasePersonSerializer

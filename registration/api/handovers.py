@@ -10,8 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jobs.api.seekers import AreaBriefSerializer
 from portal.api import ERRORS
+from portal.api_base import AreaBriefSerializer
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet
 from portal.selectors import area_by_code

@@ -11,9 +11,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jobs.constants import Education
 from portal.api_base import ErrorSerializer
 from portal.audit import client_ip
+from portal.reference.education import Education
 from portal.scoped_views import ScopedModelViewSet
 from portal.selectors import area_by_code
 from registration.constants import AgencyServiceKind

@@ -1,5 +1,5 @@
-"""Routes of hard-to-employ cases, referral commitments, cross-district handovers, follow-up visits and
-the holiday calendar (staff only; a job seeker's own commitment is shown on the persons pages)."""
+"""Routes of hard-to-employ cases, referral commitments, cross-district handovers and follow-up visits
+(staff only; a job seeker's own commitment is shown on the persons pages)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 from registration.api import cases as cases_api
 from registration.api import commitments as commitments_api
 from registration.api import handovers as handovers_api
-from registration.views import calendar, cases, commitments, followups, handovers
+from registration.views import cases, commitments, followups, handovers
 
 public = []
 
@@ -21,7 +21,6 @@ staff = [
     path("handovers/<int:pk>/", handovers.HandoverDetailView.as_view(), name="handover-detail"),
     path("followups/", followups.FollowUpListView.as_view(), name="followup-list"),
     path("followups/<int:pk>/", followups.FollowUpDetailView.as_view(), name="followup-detail"),
-    path("calendar/", calendar.CalendarView.as_view(), name="calendar"),
 ]
 
 api = []

@@ -2,13 +2,11 @@
 
 ``cases_visible_to`` is the one widening of ordinary scoping in this app: the cases in the
 clerk's subtree, plus the cases their subtree handed to another district (accepted handovers whose
-sending area is in scope), which the sending district keeps seeing read-only. Pages show actions
-only when the case itself is in scope (``case_actions``); every service checks scope again.
+sending area is in scope), which the sending district keeps seeing read-only. Pages show the steps
+``portal.workflow.available_moves`` finds (none for a case seen as history); every service checks again.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -82,35 +80,6 @@ def case_for_staff(*, fetched_by: User, pk) -> HardshipCase | None:
     except (TypeError, ValueError):
         return None
     return cases_visible_to(fetched_by=fetched_by).filter(pk=pk).first()
-
-
-@dataclass(frozen=True)
-class CaseActions:
-    review: bool = False
-    reject: bool = False
-    approve: bool = False
-    end: bool = False
-    handover: bool = False
-
-    @property
-    def any(self) -> bool:
-        return any((self.review, self.reject, self.approve, self.end, self.handover))
-
-
-def case_actions(*, user: User, case: HardshipCase) -> CaseActions:
-    """Which steps the user may take on the case now (none when it is only visible as history)."""
-    def at(level: str) -> bool:
-        return area_in_scope(user, case.area, roles=CLERK, levels=[level])
-
-    street, district = at(AreaLevel.STREET), at(AreaLevel.DISTRICT)
-    status = case.status
-    return CaseActions(
-        review=status == HardshipStatus.INTAKE and street,
-        reject=(status == HardshipStatus.INTAKE and street) or (status == HardshipStatus.STREET_REVIEWED and district),
-        approve=status == HardshipStatus.STREET_REVIEWED and district,
-        end=status == HardshipStatus.APPROVED and district,
-        handover=status == HardshipStatus.APPROVED and district,
-    )
 
 
 def case_in_scope(*, user: User, case: HardshipCase) -> bool:

@@ -22,14 +22,14 @@ from django.utils import timezone
 
 from portal.constants import AreaLevel, StaffRole
 from portal.models import User
+from portal.reference.calendar import nth_working_day_back, working_days_between
 from portal.selectors import user_active_grants
-from registration.calendar import nth_working_day_back, working_days_between
 from registration.constants import (
     ESCALATE_TO_DISTRICT_AFTER_WORKING_DAYS,
     CommitmentStatus,
     EscalationLevel,
 )
-from registration.models import HolidayDay, Person, ReferralCommitment
+from registration.models import Person, ReferralCommitment
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,3 @@ def commitment_for_person(*, person: Person) -> ReferralCommitment | None:
     if commitment is not None:
         attach_escalations([commitment])
     return commitment
-
-
-def holiday_days(*, since: datetime.date) -> list[HolidayDay]:
-    """The city's holiday table from a date on (the calendar page; the table is not personal data)."""
-    return list(HolidayDay.objects.filter(day__gte=since).select_related("created_by").order_by("day"))

@@ -16,20 +16,22 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.constants import JobsEvent
 from jobs.models import Referral, SeekerProfile, Vacancy
 from jobs.selectors.seekers import referrals_for_seeker
 from jobs.services.referrals import referral_create
 from portal.audit import audit_record
-from portal.constants import AccountType, AuditEventType, StaffRole
+from portal.constants import AccountType, StaffRole
 from portal.models import Area, AuditEvent, User
+from portal.reference.calendar import add_working_days
 from portal.scoping import area_in_scope, assert_in_scope
 from portal.workflow import transition
-from registration.calendar import add_working_days
 from registration.constants import (
     COMMITMENT_TRANSITIONS,
     REFERRAL_COMMITMENT_WORKING_DAYS,
     CommitmentStatus,
     EscalationLevel,
+    RegistrationEvent,
 )
 from registration.models import HardshipCase, Person, ReferralCommitment
 from registration.selectors.commitments import commitment_escalation
@@ -42,7 +44,7 @@ def commitment_open(*, case: HardshipCase, actor: User | None) -> ReferralCommit
     due = add_working_days(case.approved_on, REFERRAL_COMMITMENT_WORKING_DAYS)
     commitment = ReferralCommitment.objects.create(case=case, area=case.area, starts_on=case.approved_on,
                                                    due_on=due.due_on, provisional=due.provisional)
-    audit_record(event_type=AuditEventType.COMMITMENT_CREATED, actor=actor, obj=commitment,
+    audit_record(event_type=RegistrationEvent.COMMITMENT_CREATED, actor=actor, obj=commitment,
                  new={"case": case.pk, "starts_on": case.approved_on, "due_on": due.due_on,
                       "provisional": due.provisional})
     return commitment
@@ -54,7 +56,7 @@ def commitment_close(*, case: HardshipCase, actor: User | None, note: str = "") 
     if commitment is None:
         return None
     return transition(instance=commitment, to=CommitmentStatus.CLOSED, actor=actor,
-                      transitions=COMMITMENT_TRANSITIONS, event_type=AuditEventType.COMMITMENT_STATUS_CHANGED,
+                      transitions=COMMITMENT_TRANSITIONS, event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
                       note=note)
 
 
@@ -77,7 +79,7 @@ def _seeker_for(*, actor: User, person: Person, area: Area) -> SeekerProfile:
     if profile is None:
         profile = SeekerProfile.objects.create(account=account, area=area, education=person.education,
                                                skills=person.skills[:SKILLS_MAX])
-        audit_record(event_type=AuditEventType.SEEKER_PROFILE_SAVED, actor=actor, obj=profile,
+        audit_record(event_type=JobsEvent.SEEKER_PROFILE_SAVED, actor=actor, obj=profile,
                      new={"area": area.pk, "education": person.education, "person": person.pk})
     person.account, person.seeker_profile = account, profile
     person.save(update_fields=["account", "seeker_profile"])
@@ -102,7 +104,7 @@ def commitment_refer(*, actor: User, commitment: ReferralCommitment, vacancy: Va
             % {"area": seeker.area.name}, code="seeker_out_of_scope")]})
     referral = referral_create(actor=actor, seeker=seeker, vacancy=vacancy, note=note)
     return transition(instance=commitment, to=CommitmentStatus.MET, actor=actor, transitions=COMMITMENT_TRANSITIONS,
-                      event_type=AuditEventType.COMMITMENT_STATUS_CHANGED,
+                      event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
                       note=_("Referred to “%(title)s”.") % {"title": vacancy.title},
                       changes={"met_at": timezone.now(), "met_by_referral": referral})
 
@@ -123,7 +125,7 @@ def commitments_reconcile() -> int:
             if referral is None or locked.status != CommitmentStatus.OPEN:
                 continue
             transition(instance=locked, to=CommitmentStatus.MET, actor=None, transitions=COMMITMENT_TRANSITIONS,
-                       event_type=AuditEventType.COMMITMENT_STATUS_CHANGED,
+                       event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
                        note=_("Referred to “%(title)s”.") % {"title": referral.vacancy.title},
                        changes={"met_at": referral.referred_at, "met_by_referral": referral})
             met += 1
@@ -141,7 +143,7 @@ def commitments_recompute_provisional() -> int:
             old = {"due_on": commitment.due_on, "provisional": commitment.provisional}
             commitment.due_on, commitment.provisional = due.due_on, due.provisional
             commitment.save(update_fields=["due_on", "provisional"])
-            audit_record(event_type=AuditEventType.COMMITMENT_DUE_CHANGED, actor=None, obj=commitment, old=old,
+            audit_record(event_type=RegistrationEvent.COMMITMENT_DUE_CHANGED, actor=None, obj=commitment, old=old,
                          new={"due_on": due.due_on, "provisional": due.provisional})
         changed += 1
     return changed
@@ -155,13 +157,13 @@ def commitments_escalate(*, today: datetime.date | None = None) -> int:
     label = ReferralCommitment._meta.label_lower
     for commitment in ReferralCommitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today):
         escalation = commitment_escalation(due_on=commitment.due_on, today=today)
-        done = set(AuditEvent.objects.filter(event_type=AuditEventType.COMMITMENT_ESCALATED, object_type=label,
+        done = set(AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_ESCALATED, object_type=label,
                                              object_id=str(commitment.pk))
                    .values_list("new_values__level", flat=True))
         for level in range(EscalationLevel.STREET, escalation.level + 1):
             if level in done:
                 continue
-            audit_record(event_type=AuditEventType.COMMITMENT_ESCALATED, actor=None, obj=commitment,
+            audit_record(event_type=RegistrationEvent.COMMITMENT_ESCALATED, actor=None, obj=commitment,
                          new={"level": level, "level_label": str(EscalationLevel(level).label),
                               "due_on": commitment.due_on,
                               "working_days_overdue": escalation.working_days_overdue})

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from jobs.constants import ReferralOutcome, RefusalBy
 from jobs.models import Referral
 from portal.audit import audit_record
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import User
 from portal.scoping import assert_in_scope
 from portal.workflow import transition
@@ -38,6 +38,7 @@ from registration.constants import (
     FollowUpStatus,
     HardshipEndReason,
     HardshipStatus,
+    RegistrationEvent,
 )
 from registration.models import (
     EmploymentRegistration,
@@ -69,7 +70,7 @@ def followups_schedule(*, person: Person, case: HardshipCase | None, placed_on: 
                                                      months_after=months, due_on=add_months(placed_on, months))
         except IntegrityError:  # followup_once_per_placement
             continue
-        audit_record(event_type=AuditEventType.FOLLOWUP_SCHEDULED, actor=actor, obj=visit,
+        audit_record(event_type=RegistrationEvent.FOLLOWUP_SCHEDULED, actor=actor, obj=visit,
                      new={"placed_on": placed_on, "months_after": months, "due_on": visit.due_on})
         created.append(visit)
     return created
@@ -103,7 +104,7 @@ def followup_record(*, actor: User, visit: FollowUpVisit, visited_on: datetime.d
     if errors:
         raise ValidationError(errors)
     return transition(instance=visit, to=FollowUpStatus.DONE, actor=actor, transitions=FOLLOW_UP_TRANSITIONS,
-                      event_type=AuditEventType.FOLLOWUP_STATUS_CHANGED,
+                      event_type=RegistrationEvent.FOLLOWUP_STATUS_CHANGED,
                       changes={"visited_on": visited_on, "visited_by": actor, "still_employed": still_employed,
                                "notes": notes})
 
@@ -123,7 +124,7 @@ def followup_mark_missed(*, actor: User, visit: FollowUpVisit, notes: str = "") 
     if errors:
         raise ValidationError(errors)
     return transition(instance=visit, to=FollowUpStatus.MISSED, actor=actor, transitions=FOLLOW_UP_TRANSITIONS,
-                      event_type=AuditEventType.FOLLOWUP_STATUS_CHANGED,
+                      event_type=RegistrationEvent.FOLLOWUP_STATUS_CHANGED,
                       changes={"visited_by": actor, "notes": notes})
 
 

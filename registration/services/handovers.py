@@ -16,11 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.constants import AreaLevel, AuditEventType, StaffRole
+from portal.constants import AreaLevel, StaffRole
 from portal.models import Area, User
 from portal.scoping import assert_in_scope
-from portal.workflow import transition
-from registration.constants import HANDOVER_TRANSITIONS, HandoverStatus, HardshipStatus
+from portal.workflow import authorize, transition
+from registration.constants import (
+    HANDOVER_TRANSITIONS,
+    HARDSHIP_WORKFLOW,
+    HandoverStatus,
+    HardshipStatus,
+    RegistrationEvent,
+)
 from registration.models import (
     CaseHandover,
     FollowUpVisit,
@@ -54,12 +60,10 @@ def _reason(errors: dict, field: str, text: str, message: str) -> str:
 def handover_propose(*, actor: User, case: HardshipCase, to_district: Area | None, reason: str) -> CaseHandover:
     """A district clerk hands an approved case of their district to another district."""
     case = HardshipCase.objects.select_for_update().select_related("area").get(pk=case.pk)
-    assert_in_scope(actor, case.area, roles=[StaffRole.CLERK], levels=DISTRICT)
+    authorize(instance=case, workflow=HARDSHIP_WORKFLOW, action="hand_over", actor=actor, field="case",
+              code="not_approved")
     sending = district_of(case.area)
     errors: dict[str, list[ValidationError]] = {}
-    if case.status != HardshipStatus.APPROVED:
-        errors["case"] = [ValidationError(_("Only an approved case can be handed to another district."),
-                                          code="not_approved")]
     if to_district is None:
         errors["to_district"] = [ValidationError(_("Choose the receiving district."), code="required")]
     elif to_district.level != AreaLevel.DISTRICT:
@@ -77,7 +81,7 @@ def handover_propose(*, actor: User, case: HardshipCase, to_district: Area | Non
     except IntegrityError as exc:  # handover_one_proposed_per_case
         raise ValidationError({"case": [ValidationError(
             _("This case already has a handover awaiting the other district's answer."), code="duplicate")]}) from exc
-    audit_record(event_type=AuditEventType.HANDOVER_PROPOSED, actor=actor, obj=handover,
+    audit_record(event_type=RegistrationEvent.HANDOVER_PROPOSED, actor=actor, obj=handover,
                  new={"case": case.pk, "to_district": to_district.pk, "reason": reason})
     return handover
 
@@ -111,7 +115,7 @@ def handover_accept(*, actor: User, handover: CaseHandover, handling_area: Area 
     if errors:
         raise ValidationError(errors)
     handover = transition(instance=handover, to=HandoverStatus.ACCEPTED, actor=actor,
-                          transitions=HANDOVER_TRANSITIONS, event_type=AuditEventType.HANDOVER_STATUS_CHANGED,
+                          transitions=HANDOVER_TRANSITIONS, event_type=RegistrationEvent.HANDOVER_STATUS_CHANGED,
                           note=note, changes={"decided_by": actor, "decided_at": timezone.now(),
                                               "decision_note": note})
     old_area = case.area_id
@@ -120,7 +124,7 @@ def handover_accept(*, actor: User, handover: CaseHandover, handling_area: Area 
                    *FollowUpVisit.objects.select_for_update().filter(case=case)]:
         record.area = handling_area
         record.save(update_fields=["area", "area_path"])
-    audit_record(event_type=AuditEventType.HARDSHIP_MOVED, actor=actor, obj=case,
+    audit_record(event_type=RegistrationEvent.HARDSHIP_MOVED, actor=actor, obj=case,
                  old={"area": old_area}, new={"area": handling_area.pk, "handover": handover.pk})
     return handover
 
@@ -135,5 +139,5 @@ def handover_decline(*, actor: User, handover: CaseHandover, reason: str) -> Cas
     if errors:
         raise ValidationError(errors)
     return transition(instance=handover, to=HandoverStatus.DECLINED, actor=actor, transitions=HANDOVER_TRANSITIONS,
-                      event_type=AuditEventType.HANDOVER_STATUS_CHANGED, note=reason,
+                      event_type=RegistrationEvent.HANDOVER_STATUS_CHANGED, note=reason,
                       changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": reason})

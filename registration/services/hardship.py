@@ -1,11 +1,12 @@
 """Hard-to-employ identification (就业困难人员认定): community intake → street review → district approval.
 
-Each step is a ``portal.workflow.transition`` on HARDSHIP_TRANSITIONS, taken by a clerk whose grant
-is at the step's tier (``assert_in_scope(..., levels=[...])``): a community clerk submits, a street
-clerk reviews (or rejects), a district clerk approves or rejects. Approval opens the 10-working-day
-referral commitment in the same transaction. The status ends on employment, after two refused
-suitable referrals within a year (both found by the nightly reconcile task, see
-``registration.services.followups.placements_reconcile``), or by the district with a reason.
+Who takes each step is declared once, in ``registration.constants.HARDSHIP_WORKFLOW``; the
+services below check the input and call ``portal.workflow.transition``, which checks the status and
+the actor on the locked row. Intake (creating the case) is not a move: a clerk of the person's
+community submits it here. Approval opens the 10-working-day referral commitment in the same
+transaction. The status ends on employment, after two refused suitable referrals within a year
+(both found by the nightly reconcile task, see ``registration.services.followups.placements_reconcile``),
+or by the district with a reason.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.constants import AreaLevel, AuditEventType, StaffRole
+from portal.constants import AreaLevel, StaffRole
 from portal.models import User
 from portal.scoping import assert_in_scope
 from portal.workflow import transition
 from registration.constants import (
     ACTIVE_HARDSHIP_STATUSES,
-    HARDSHIP_TRANSITIONS,
+    HARDSHIP_WORKFLOW,
     HardshipEndReason,
     HardshipStatus,
+    RegistrationEvent,
 )
 from registration.models import HardshipCase, HardshipCategory, Person
 from registration.services.commitments import commitment_close, commitment_open
@@ -36,11 +38,6 @@ CIRCUMSTANCES_MAX = 2000
 NOTE_MAX = 300
 
 COMMUNITY = [AreaLevel.COMMUNITY]
-STREET = [AreaLevel.STREET]
-DISTRICT = [AreaLevel.DISTRICT]
-# Who decides a case in each status: the street reviews an intake, the district decides a reviewed case.
-DECIDING_LEVELS = {HardshipStatus.INTAKE: STREET, HardshipStatus.STREET_REVIEWED: DISTRICT,
-                   HardshipStatus.APPROVED: DISTRICT}
 
 
 def _max_length(errors: dict, field: str, value: str, limit: int) -> None:
@@ -48,10 +45,6 @@ def _max_length(errors: dict, field: str, value: str, limit: int) -> None:
         errors.setdefault(field, []).append(ValidationError(
             _("This can be at most %(max)s characters (now %(length)s).") % {"max": limit, "length": len(value)},
             code="max_length"))
-
-
-def _locked(case: HardshipCase) -> HardshipCase:
-    return HardshipCase.objects.select_for_update().select_related("area").get(pk=case.pk)
 
 
 @transaction.atomic
@@ -80,7 +73,7 @@ def hardship_case_submit(*, actor: User, person: Person, categories: Iterable[Ha
         existing = HardshipCase.objects.filter(person=person, status__in=ACTIVE_HARDSHIP_STATUSES).first()
         raise ValidationError({"person": [_duplicate_error(existing)]}) from exc
     case.categories.set(categories)
-    audit_record(event_type=AuditEventType.HARDSHIP_SUBMITTED, actor=actor, obj=case,
+    audit_record(event_type=RegistrationEvent.HARDSHIP_SUBMITTED, actor=actor, obj=case,
                  new={"person": person.pk, "categories": sorted(c.code for c in categories),
                       "circumstances": circumstances})
     return case
@@ -94,36 +87,30 @@ def _duplicate_error(existing: HardshipCase | None) -> ValidationError:
         % {"id": existing.pk, "status": existing.get_status_display()}, code="duplicate")
 
 
-@transaction.atomic
-def hardship_case_review(*, actor: User, case: HardshipCase, note: str = "") -> HardshipCase:
-    """Street review: the intake is confirmed and goes to the district."""
-    case = _locked(case)
-    assert_in_scope(actor, case.area, roles=[StaffRole.CLERK], levels=STREET)
+def _note(note: str, *, required_message: str | None = None) -> str:
+    """A decision note, stripped; required when ``required_message`` says why."""
     note = (note or "").strip()
     errors: dict[str, list[ValidationError]] = {}
+    if required_message and not note:
+        errors["decision_note"] = [ValidationError(required_message, code="required")]
     _max_length(errors, "decision_note", note, NOTE_MAX)
     if errors:
         raise ValidationError(errors)
-    return transition(instance=case, to=HardshipStatus.STREET_REVIEWED, actor=actor,
-                      transitions=HARDSHIP_TRANSITIONS, event_type=AuditEventType.HARDSHIP_STATUS_CHANGED, note=note)
+    return note
 
 
-@transaction.atomic
+def hardship_case_review(*, actor: User, case: HardshipCase, note: str = "") -> HardshipCase:
+    """Street review: the intake is confirmed and goes to the district."""
+    note = _note(note)
+    return transition(instance=case, workflow=HARDSHIP_WORKFLOW, to=HardshipStatus.STREET_REVIEWED, actor=actor,
+                      note=note)
+
+
 def hardship_case_reject(*, actor: User, case: HardshipCase, reason: str) -> HardshipCase:
     """Not identified: the street rejects an intake, the district a reviewed case. A reason is required."""
-    case = _locked(case)
-    levels = DECIDING_LEVELS.get(case.status, DISTRICT)
-    assert_in_scope(actor, case.area, roles=[StaffRole.CLERK], levels=levels)
-    reason = (reason or "").strip()
-    errors: dict[str, list[ValidationError]] = {}
-    if not reason:
-        errors["decision_note"] = [ValidationError(_("Give the reason for the rejection."), code="required")]
-    _max_length(errors, "decision_note", reason, NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
-    return transition(instance=case, to=HardshipStatus.REJECTED, actor=actor, transitions=HARDSHIP_TRANSITIONS,
-                      event_type=AuditEventType.HARDSHIP_STATUS_CHANGED, note=reason,
-                      changes={"decision_note": reason})
+    reason = _note(reason, required_message=_("Give the reason for the rejection."))
+    return transition(instance=case, workflow=HARDSHIP_WORKFLOW, to=HardshipStatus.REJECTED, actor=actor,
+                      note=reason, changes={"decision_note": reason})
 
 
 @transaction.atomic
@@ -131,24 +118,16 @@ def hardship_case_approve(*, actor: User, case: HardshipCase, note: str = "",
                           approved_on: datetime.date | None = None) -> HardshipCase:
     """District approval: the person is hard-to-employ, and the referral commitment falls due in 10
     working days from the approval date (opened in the same transaction)."""
-    case = _locked(case)
-    assert_in_scope(actor, case.area, roles=[StaffRole.CLERK], levels=DISTRICT)
-    note = (note or "").strip()
-    errors: dict[str, list[ValidationError]] = {}
-    _max_length(errors, "decision_note", note, NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
+    note = _note(note)
     approved_on = approved_on or timezone.localdate()
-    case = transition(instance=case, to=HardshipStatus.APPROVED, actor=actor, transitions=HARDSHIP_TRANSITIONS,
-                      event_type=AuditEventType.HARDSHIP_STATUS_CHANGED, note=note,
-                      changes={"approved_on": approved_on, "decision_note": note})
+    case = transition(instance=case, workflow=HARDSHIP_WORKFLOW, to=HardshipStatus.APPROVED, actor=actor,
+                      note=note, changes={"approved_on": approved_on, "decision_note": note})
     commitment_open(case=case, actor=actor)
     return case
 
 
 def _end(*, case: HardshipCase, actor: User | None, reason: str, note: str, ended_on: datetime.date) -> HardshipCase:
-    case = transition(instance=case, to=HardshipStatus.ENDED, actor=actor, transitions=HARDSHIP_TRANSITIONS,
-                      event_type=AuditEventType.HARDSHIP_STATUS_CHANGED, note=note,
+    case = transition(instance=case, workflow=HARDSHIP_WORKFLOW, to=HardshipStatus.ENDED, actor=actor, note=note,
                       changes={"ended_on": ended_on, "end_reason": reason, "decision_note": note[:NOTE_MAX]})
     commitment_close(case=case, actor=actor, note=note)
     return case
@@ -157,15 +136,7 @@ def _end(*, case: HardshipCase, actor: User | None, reason: str, note: str, ende
 @transaction.atomic
 def hardship_case_end(*, actor: User, case: HardshipCase, note: str) -> HardshipCase:
     """The district ends an approved case, giving its reason."""
-    case = _locked(case)
-    assert_in_scope(actor, case.area, roles=[StaffRole.CLERK], levels=DISTRICT)
-    note = (note or "").strip()
-    errors: dict[str, list[ValidationError]] = {}
-    if not note:
-        errors["decision_note"] = [ValidationError(_("Give the reason for ending the case."), code="required")]
-    _max_length(errors, "decision_note", note, NOTE_MAX)
-    if errors:
-        raise ValidationError(errors)
+    note = _note(note, required_message=_("Give the reason for ending the case."))
     return _end(case=case, actor=actor, reason=HardshipEndReason.DISTRICT_DECISION, note=note,
                 ended_on=timezone.localdate())
 
@@ -176,7 +147,9 @@ def hardship_case_end_automatically(*, case: HardshipCase, reason: str, note: st
     """End an approved case on employment or after refused referrals (no actor: the nightly task).
 
     Returns None, changing nothing, when the case is no longer approved (rerunnable)."""
-    case = _locked(case)
-    if case.status != HardshipStatus.APPROVED:
-        return None
-    return _end(case=case, actor=None, reason=reason, note=note, ended_on=ended_on or timezone.localdate())
+    try:
+        return _end(case=case, actor=None, reason=reason, note=note, ended_on=ended_on or timezone.localdate())
+    except ValidationError as exc:  # no longer approved: ended by the district or an earlier run
+        if exc.code == "invalid_transition":
+            return None
+        raise

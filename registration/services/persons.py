@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jobs.constants import Education
 from jobs.models import SeekerProfile
 from portal.audit import audit_record
 from portal.constants import (
@@ -27,8 +26,9 @@ from portal.constants import (
     StaffRole,
 )
 from portal.models import Area, User
+from portal.reference.education import Education
 from portal.scoping import OutOfScope, area_in_scope, assert_in_scope, has_staff_role
-from registration.constants import Sex
+from registration.constants import RegistrationEvent, Sex
 from registration.identity import (
     identity_decrypt,
     identity_encrypt,
@@ -133,7 +133,7 @@ def person_register(
                 created_by=actor)
     except IntegrityError as exc:  # the same number registered at the same moment at another window
         raise _duplicate(actor, _existing_person(key)) from exc
-    audit_record(event_type=AuditEventType.PERSON_REGISTERED, actor=actor, obj=person,
+    audit_record(event_type=RegistrationEvent.PERSON_REGISTERED, actor=actor, obj=person,
                  new={"id_masked": person.id_masked, "name": name, "area": area.code,
                       "converted_from_15": parsed.converted_from_15})
     return person
@@ -163,7 +163,7 @@ def person_update(
         setattr(row, field, value)
     row.save()
     if old:
-        audit_record(event_type=AuditEventType.PERSON_UPDATED, actor=actor, obj=row, old=old,
+        audit_record(event_type=RegistrationEvent.PERSON_UPDATED, actor=actor, obj=row, old=old,
                      new={field: values[field] for field in old})
     return row
 
@@ -203,7 +203,7 @@ def person_employment_card_record(*, actor: User, person: Person, number: str) -
             row.save(update_fields=["employment_card_number"])
     except IntegrityError as exc:
         raise taken from exc
-    audit_record(event_type=AuditEventType.EMPLOYMENT_CARD_RECORDED, actor=actor, obj=row,
+    audit_record(event_type=RegistrationEvent.EMPLOYMENT_CARD_RECORDED, actor=actor, obj=row,
                  new={"employment_card_number": number})
     return row
 
@@ -244,7 +244,7 @@ def person_account_link(*, user: User, identity_number: str, name: str) -> Perso
         person.seeker_profile = profile
         update.append("seeker_profile")
     person.save(update_fields=update)
-    audit_record(event_type=AuditEventType.PERSON_ACCOUNT_LINKED, actor=user, obj=person,
+    audit_record(event_type=RegistrationEvent.PERSON_ACCOUNT_LINKED, actor=user, obj=person,
                  new={"account": user.pk, "seeker_profile": person.seeker_profile_id})
     return person
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import User
 from portal.scoping import assert_in_scope
-from registration.constants import AgencyServiceKind
+from registration.constants import AgencyServiceKind, RegistrationEvent
 from registration.models import AgencyService, Person, TrainingEnrolment
 
 RECORD_ROLES = [StaffRole.CLERK]
@@ -74,7 +74,7 @@ def training_enrolment_record(
     enrolment = TrainingEnrolment.objects.create(
         person=person, area=person.area, course_name=course_name, provider=provider, starts_on=starts_on,
         ends_on=ends_on, completed=completed, certificate_number=certificate_number, entered_by=actor)
-    audit_record(event_type=AuditEventType.TRAINING_RECORDED, actor=actor, obj=enrolment,
+    audit_record(event_type=RegistrationEvent.TRAINING_RECORDED, actor=actor, obj=enrolment,
                  new={"person": person.pk, "course_name": course_name, "provider": provider, "starts_on": starts_on,
                       "ends_on": ends_on, "completed": completed, "certificate_number": certificate_number})
     return enrolment
@@ -94,7 +94,7 @@ def training_enrolment_complete(*, actor: User, enrolment: TrainingEnrolment, co
     old = {"completed": row.completed, "certificate_number": row.certificate_number}
     row.completed, row.certificate_number = completed, certificate_number
     row.save(update_fields=["completed", "certificate_number"])
-    audit_record(event_type=AuditEventType.TRAINING_UPDATED, actor=actor, obj=row, old=old,
+    audit_record(event_type=RegistrationEvent.TRAINING_UPDATED, actor=actor, obj=row, old=old,
                  new={"completed": completed, "certificate_number": certificate_number})
     return row
 
@@ -121,7 +121,7 @@ def agency_service_record(*, actor: User, person: Person, kind: str, started_on:
         raise ValidationError(errors)
     service = AgencyService.objects.create(person=person, area=person.area, kind=kind, started_on=started_on,
                                            note=note, entered_by=actor)
-    audit_record(event_type=AuditEventType.AGENCY_SERVICE_RECORDED, actor=actor, obj=service,
+    audit_record(event_type=RegistrationEvent.AGENCY_SERVICE_RECORDED, actor=actor, obj=service,
                  new={"person": person.pk, "kind": kind, "started_on": started_on, "note": note})
     return service
 
@@ -143,6 +143,6 @@ def agency_service_end(*, actor: User, service: AgencyService, ended_on: datetim
                                                             code="order")]})
     row.ended_on = ended_on
     row.save(update_fields=["ended_on"])
-    audit_record(event_type=AuditEventType.AGENCY_SERVICE_ENDED, actor=actor, obj=row, old={"ended_on": None},
+    audit_record(event_type=RegistrationEvent.AGENCY_SERVICE_ENDED, actor=actor, obj=row, old={"ended_on": None},
                  new={"ended_on": ended_on})
     return row

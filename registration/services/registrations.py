@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from jobs.models import Application, Employer, Referral
 from portal.audit import audit_record
-from portal.constants import AccountType, AuditEventType, StaffRole
+from portal.constants import AccountType, StaffRole
 from portal.models import User
 from portal.scoping import assert_in_scope
 from portal.workflow import transition
@@ -34,6 +34,7 @@ from registration.constants import (
     UNEMPLOYMENT_TRANSITIONS,
     CancellationReason,
     EmploymentKind,
+    RegistrationEvent,
     UnemploymentStatus,
 )
 from registration.identity import age_on
@@ -128,7 +129,7 @@ def unemployment_register(*, actor: User, person: Person, registered_on: datetim
         raise ValidationError({"person": problems})
     registration = _create_unemployment(person=person, status=UnemploymentStatus.OPEN, registered_on=registered_on,
                                         confirmed_by=actor, confirmed_at=timezone.now(), note=note)
-    audit_record(event_type=AuditEventType.UNEMPLOYMENT_REGISTERED, actor=actor, obj=registration,
+    audit_record(event_type=RegistrationEvent.UNEMPLOYMENT_REGISTERED, actor=actor, obj=registration,
                  new={"person": person.pk, "status": registration.status, "registered_on": registered_on})
     return registration
 
@@ -149,7 +150,7 @@ def unemployment_apply_online(*, user: User, note: str = "") -> UnemploymentRegi
         raise ValidationError({"person": problems})
     registration = _create_unemployment(person=person, status=UnemploymentStatus.PENDING, applied_online=True,
                                         note=note)
-    audit_record(event_type=AuditEventType.UNEMPLOYMENT_APPLIED, actor=user, obj=registration,
+    audit_record(event_type=RegistrationEvent.UNEMPLOYMENT_APPLIED, actor=user, obj=registration,
                  new={"person": person.pk, "status": registration.status})
     return registration
 
@@ -165,7 +166,7 @@ def unemployment_confirm(*, actor: User, registration: UnemploymentRegistration,
         if problems and registration.status == UnemploymentStatus.PENDING:
             raise ValidationError({"person": problems})
         return transition(instance=registration, to=UnemploymentStatus.OPEN, actor=actor,
-                          transitions=UNEMPLOYMENT_TRANSITIONS, event_type=AuditEventType.UNEMPLOYMENT_STATUS_CHANGED,
+                          transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
                           note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now(),
                                               "registered_on": today})
 
@@ -179,7 +180,7 @@ def unemployment_reject(*, actor: User, registration: UnemploymentRegistration, 
     if len(note) > NOTE_MAX:
         raise _error("note", _("At most %(max)d characters.") % {"max": NOTE_MAX}, "max_length")
     return transition(instance=registration, to=UnemploymentStatus.REJECTED, actor=actor,
-                      transitions=UNEMPLOYMENT_TRANSITIONS, event_type=AuditEventType.UNEMPLOYMENT_STATUS_CHANGED,
+                      transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
                       note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now()})
 
 
@@ -210,7 +211,7 @@ def unemployment_cancel(*, actor: User, registration: UnemploymentRegistration, 
     if errors:
         raise ValidationError(errors)
     return transition(instance=registration, to=UnemploymentStatus.CANCELLED, actor=actor,
-                      transitions=UNEMPLOYMENT_TRANSITIONS, event_type=AuditEventType.UNEMPLOYMENT_STATUS_CHANGED,
+                      transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
                       note=note, changes={"cancelled_on": cancelled_on, "cancel_reason": reason})
 
 
@@ -264,7 +265,7 @@ def employment_register(
     registration = EmploymentRegistration.objects.create(
         person=person, area=person.area, kind=kind, started_on=started_on, employer_name=employer_name,
         employer=employer, application=application, referral=referral, registered_by=actor)
-    audit_record(event_type=AuditEventType.EMPLOYMENT_REGISTERED, actor=actor, obj=registration,
+    audit_record(event_type=RegistrationEvent.EMPLOYMENT_REGISTERED, actor=actor, obj=registration,
                  new={"person": person.pk, "kind": kind, "started_on": started_on, "employer_name": employer_name,
                       "employer": employer, "application": application, "referral": referral})
     unemployment = open_unemployment_registration(person)
@@ -273,12 +274,12 @@ def employment_register(
             "kind": registration.get_kind_display(), "date": started_on.isoformat()}
         if unemployment.status == UnemploymentStatus.OPEN:
             transition(instance=unemployment, to=UnemploymentStatus.CANCELLED, actor=actor,
-                       transitions=UNEMPLOYMENT_TRANSITIONS, event_type=AuditEventType.UNEMPLOYMENT_STATUS_CHANGED,
+                       transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
                        note=note, changes={"cancelled_on": max(started_on, unemployment.registered_on),
                                            "cancel_reason": CancellationReason.FOUND_WORK})
         else:
             transition(instance=unemployment, to=UnemploymentStatus.REJECTED, actor=actor,
-                       transitions=UNEMPLOYMENT_TRANSITIONS, event_type=AuditEventType.UNEMPLOYMENT_STATUS_CHANGED,
+                       transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
                        note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now()})
     return registration
 
@@ -301,6 +302,6 @@ def employment_end(*, actor: User, registration: EmploymentRegistration,
                      % {"date": row.started_on.isoformat()}, "order")
     row.ended_on = ended_on
     row.save(update_fields=["ended_on"])
-    audit_record(event_type=AuditEventType.EMPLOYMENT_ENDED, actor=actor, obj=row, old={"ended_on": None},
+    audit_record(event_type=RegistrationEvent.EMPLOYMENT_ENDED, actor=actor, obj=row, old={"ended_on": None},
                  new={"ended_on": ended_on})
     return row

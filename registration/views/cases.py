@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from portal.constants import StaffRole
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
-from portal.views import FilteredListView
+from portal.workflow import available_moves
 from registration.forms_cases import (
     CaseDecisionForm,
     CaseFilter,
@@ -26,7 +27,6 @@ from registration.forms_cases import (
 )
 from registration.models import HardshipCase
 from registration.selectors.cases import (
-    case_actions,
     case_for_staff,
     case_handovers,
     case_history,
@@ -124,15 +124,15 @@ class CaseDetailView(StaffScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         case = self.case
         user = self.request.user
-        actions = case_actions(user=user, case=case)
+        moves = available_moves(user, case)
         commitment = getattr(case, "commitment", None)
         if commitment is not None:
             attach_escalations([commitment])
         forms = kwargs.pop("forms", {})
         handover_form = forms.get("handover")
-        if actions.handover and handover_form is None:
+        if "hand_over" in moves and handover_form is None:
             handover_form = HandoverProposeForm(districts=districts_except(area=case.area))
-        return {**super().get_context_data(**kwargs), "case": case, "actions": actions,
+        return {**super().get_context_data(**kwargs), "case": case, "moves": moves,
                 "read_only": not case_in_scope(user=user, case=case), "commitment": commitment,
                 "history": case_history(case=case), "handovers": case_handovers(case=case),
                 "decision_form": forms.get("decision") or CaseDecisionForm(),

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from portal.constants import StaffRole
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
-from portal.views import FilteredListView
 from registration.forms_cases import FollowUpFilter, FollowUpForm
 from registration.models import FollowUpVisit
 from registration.selectors.followups import staff_followups

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from portal.audit import client_ip
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
 from portal.scoping import area_in_scope, has_staff_role
 from portal.selectors import audit_history
-from portal.views import FilteredListView
 from registration.forms_persons import (
     AgencyServiceForm,
     EmploymentCardForm,

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
 from portal.scoping import area_in_scope
 from portal.selectors import audit_history
-from portal.views import FilteredListView
 from registration.forms_persons import EndDateForm, TrainingCompleteForm
 from registration.forms_registrations import (
     CancelForm,

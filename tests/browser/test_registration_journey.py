@@ -13,7 +13,7 @@ from jobs.constants import ReferralOutcome
 from jobs.models import Referral
 from portal.constants import StaffRole
 from portal.models import Area
-from registration.calendar import add_working_days
+from portal.reference.calendar import add_working_days
 from registration.constants import CommitmentStatus, HardshipStatus
 from registration.identity import identity_make
 from registration.models import HardshipCase, Person

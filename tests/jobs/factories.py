@@ -6,22 +6,12 @@ import factory
 from django.utils import timezone
 
 from jobs.constants import EmployerStatus, LicenceStatus, VacancyStatus
-from jobs.models import (
-    Agency,
-    Application,
-    Employer,
-    Industry,
-    JobFair,
-    Occupation,
-    Referral,
-    SeekerProfile,
-    SupervisionRecord,
-    Vacancy,
-)
+from jobs.models import Agency, Application, Employer, JobFair, Referral, SeekerProfile, SupervisionRecord, Vacancy
 from jobs.search import vacancy_search_text
 from jobs.validators import CREDIT_CODE_CHARSET, credit_code_check_character
 from portal.constants import AccountType
 from portal.models import Area
+from portal.reference.models import Industry, Occupation
 from tests.factories import UserFactory
 
 

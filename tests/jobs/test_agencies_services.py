@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jobs.constants import LicenceStatus, SupervisionResult
+from jobs.constants import JobsEvent, LicenceStatus, SupervisionResult
 from jobs.models import Agency, SupervisionRecord
 from jobs.selectors.agencies import LicenceBadge, agency_public_list, agency_staff_base, licence_badge
 from jobs.services import agencies as services
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange
 from portal.scoping import OutOfScope
 from tests.conftest import make_staff
@@ -39,7 +39,7 @@ def licence_values(area, **overrides) -> dict:
 def test_district_clerk_records_a_licence_and_it_is_audited(clerk, tree):
     agency = services.agency_license(actor=clerk, **licence_values(tree.s1))
     assert agency.status == LicenceStatus.VALID and agency.area == tree.s1
-    event = AuditEvent.objects.get(event_type=AuditEventType.AGENCY_LICENSED, object_id=str(agency.pk))
+    event = AuditEvent.objects.get(event_type=JobsEvent.AGENCY_LICENSED, object_id=str(agency.pk))
     assert event.actor == clerk and event.new_values["licence_number"] == agency.licence_number
 
 
@@ -106,7 +106,7 @@ def test_update_corrects_details_and_keeps_the_number_unique(clerk, tree):
     updated = services.agency_update(actor=clerk, agency=second, **licence_values(
         tree.s1, licence_number="鄂人社中介字〔2026〕0002号", holder="李四"))
     assert (updated.holder, updated.area) == ("李四", tree.s1)
-    event = AuditEvent.objects.get(event_type=AuditEventType.AGENCY_UPDATED, object_id=str(second.pk))
+    event = AuditEvent.objects.get(event_type=JobsEvent.AGENCY_UPDATED, object_id=str(second.pk))
     assert event.old_values["holder"] == "张三" and event.new_values["holder"] == "李四"
     with pytest.raises(ValidationError) as caught:
         services.agency_update(actor=clerk, agency=second, **licence_values(tree.d1,
@@ -127,7 +127,7 @@ def test_licence_is_suspended_reinstated_then_revoked_with_reasons(clerk, tree):
                    .values_list("from_status", "to_status", "note"))
     assert history == [("valid", "suspended", "违规收费"), ("suspended", "valid", "整改完成"),
                        ("valid", "revoked", "再次违规")]
-    assert AuditEvent.objects.filter(event_type=AuditEventType.AGENCY_STATUS_CHANGED).count() == 3
+    assert AuditEvent.objects.filter(event_type=JobsEvent.AGENCY_STATUS_CHANGED).count() == 3
 
 
 def test_revoked_is_final(clerk, tree):
@@ -162,7 +162,7 @@ def test_district_clerk_records_an_inspection(clerk, tree):
     record = services.agency_supervise(actor=clerk, agency=agency, inspected_on=timezone.localdate(),
                                        findings="收费公示不全", result=SupervisionResult.RECTIFY)
     assert (record.inspector, record.area, record.result) == (clerk, tree.s1, SupervisionResult.RECTIFY)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.AGENCY_SUPERVISED, object_id=str(record.pk)).exists()
+    assert AuditEvent.objects.filter(event_type=JobsEvent.AGENCY_SUPERVISED, object_id=str(record.pk)).exists()
 
 
 def test_inspection_date_in_the_future_is_refused(clerk, tree):

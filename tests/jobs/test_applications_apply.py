@@ -14,10 +14,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.constants import ApplicationStatus, VacancyStatus
+from jobs.constants import ApplicationStatus, JobsEvent, VacancyStatus
 from jobs.models import Application
 from jobs.services.applications import ApplicationExists, application_submit
-from portal.constants import AccountType, AuditEventType
+from portal.constants import AccountType
 from portal.models import AuditEvent, StatusChange
 from tests.factories import UserFactory
 from tests.jobs.factories import (
@@ -56,7 +56,7 @@ def test_job_seeker_applies_with_a_note_and_sees_it_in_my_applications(client, v
     assert response.url == f"/jobs/me/applications/#application-{application.pk}"
     assert application.status == ApplicationStatus.SUBMITTED and application.cover_note == "有三年仓管经验"
     assert application.area == vacancy.area
-    assert AuditEvent.objects.filter(event_type=AuditEventType.APPLICATION_SUBMITTED,
+    assert AuditEvent.objects.filter(event_type=JobsEvent.APPLICATION_SUBMITTED,
                                      object_id=str(application.pk), actor=seeker.account).exists()
     page = client.get("/jobs/me/applications/").content.decode()
     assert f'id="application-{application.pk}"' in page and "仓库保管员" in page

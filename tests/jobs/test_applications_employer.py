@@ -10,10 +10,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.constants import ApplicationStatus
+from jobs.constants import ApplicationStatus, JobsEvent
 from jobs.models import Application
 from jobs.services.applications import application_move
-from portal.constants import AuditEventType
 from portal.models import AuditEvent, StatusChange
 from tests.jobs.factories import ApplicationFactory, EmployerFactory, SeekerProfileFactory, VacancyFactory
 
@@ -69,7 +68,7 @@ def test_employer_moves_an_applicant_viewed_interview_hired_with_a_date(client, 
     moves = list(StatusChange.objects.filter(object_type="jobs.application", object_id=str(application.pk))
                  .values_list("from_status", "to_status"))
     assert moves == [("submitted", "viewed"), ("viewed", "interview"), ("interview", "hired")]
-    assert AuditEvent.objects.filter(event_type=AuditEventType.APPLICATION_STATUS_CHANGED,
+    assert AuditEvent.objects.filter(event_type=JobsEvent.APPLICATION_STATUS_CHANGED,
                                      object_id=str(application.pk), actor=employer.account).count() == 3
     # A hired applicant has no further step on the page; the seeker sees the hire.
     page = client.get(page_url(vacancy)).content.decode()

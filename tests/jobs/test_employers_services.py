@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from jobs.constants import EmployerStatus
-from jobs.models import Employer, Industry, Vacancy
+from jobs.constants import EmployerStatus, JobsEvent
+from jobs.models import Employer, Vacancy
 from jobs.search import vacancy_search_text
 from jobs.services.employers import (
     employer_register,
@@ -19,8 +19,9 @@ from jobs.services.employers import (
     employer_update,
     employer_verify,
 )
-from portal.constants import AccountType, AuditEventType, StaffRole
+from portal.constants import AccountType, StaffRole
 from portal.models import AuditEvent, StatusChange
+from portal.reference.models import Industry
 from portal.scoping import OutOfScope
 from tests.conftest import make_staff
 from tests.factories import UserFactory
@@ -45,7 +46,7 @@ def test_employer_registers_its_organisation_pending_and_audited(tree, employer)
     assert org.status == EmployerStatus.PENDING and org.account == employer
     assert org.credit_code == credit_code(90001)  # trimmed and upper-cased
     assert org.area_path == tree.c1.path
-    event = AuditEvent.objects.get(event_type=AuditEventType.EMPLOYER_REGISTERED)
+    event = AuditEvent.objects.get(event_type=JobsEvent.EMPLOYER_REGISTERED)
     assert event.actor == employer and event.object_id == str(org.pk)
     assert event.new_values["credit_code"] == credit_code(90001)
 
@@ -103,7 +104,7 @@ def test_district_clerk_verifies_a_pending_employer(tree, district_clerk):
     assert org.verified_by == district_clerk and org.verified_at is not None
     change = StatusChange.objects.get(object_type="jobs.employer", object_id=str(org.pk))
     assert (change.from_status, change.to_status, change.actor) == ("pending", "verified", district_clerk)
-    events = AuditEvent.objects.filter(event_type=AuditEventType.EMPLOYER_STATUS_CHANGED, object_id=str(org.pk))
+    events = AuditEvent.objects.filter(event_type=JobsEvent.EMPLOYER_STATUS_CHANGED, object_id=str(org.pk))
     assert events.count() == 1
 
 
@@ -174,7 +175,7 @@ def test_renaming_an_employer_reindexes_its_vacancies(tree):
     assert vacancy.search_text == vacancy_search_text(title=vacancy.title, employer_name="武汉新名称有限公司",
                                                       description=vacancy.description)
     assert "旧名" not in vacancy.search_text and "新名" in vacancy.search_text
-    event = AuditEvent.objects.get(event_type=AuditEventType.EMPLOYER_UPDATED)
+    event = AuditEvent.objects.get(event_type=JobsEvent.EMPLOYER_UPDATED)
     assert event.old_values == {"name": "武汉旧名有限公司"} and event.new_values == {"name": "武汉新名称有限公司"}
 
 
@@ -198,7 +199,7 @@ def test_district_makes_a_verified_employer_a_member_unit_and_ends_it(tree):
     employer_set_membership(actor=make_staff(StaffRole.CLERK, tree.d1), employer=org, is_member=False)
     org.refresh_from_db()
     assert not org.is_member_unit and org.member_since is None
-    events = AuditEvent.objects.filter(event_type=AuditEventType.EMPLOYER_MEMBERSHIP_CHANGED).order_by("id")
+    events = AuditEvent.objects.filter(event_type=JobsEvent.EMPLOYER_MEMBERSHIP_CHANGED).order_by("id")
     assert [e.new_values["is_member_unit"] for e in events] == [True, False]
 
 

@@ -14,11 +14,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jobs.constants import EmployerStatus, FairStatus, FairTargetGroup, VacancyStatus
-from jobs.models import FairParticipation, FairSignup, Industry, InterviewSlot, JobFair
+from jobs.constants import EmployerStatus, FairStatus, FairTargetGroup, JobsEvent, VacancyStatus
+from jobs.models import FairParticipation, FairSignup, InterviewSlot, JobFair
 from jobs.services import fairs as services
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange, User
+from portal.reference.models import Industry
 from portal.scoping import OutOfScope
 from tests.conftest import make_staff
 from tests.jobs.conftest import codes
@@ -93,7 +94,7 @@ def test_clerk_drafts_a_fair_in_own_district_and_it_is_audited(clerk, tree):
     assert fair.status == FairStatus.DRAFT
     assert fair.area == tree.d1 and fair.area_path == tree.d1.path
     assert fair.organised_by == clerk and fair.capacity == 300
-    event = AuditEvent.objects.get(event_type=AuditEventType.FAIR_CREATED, object_id=str(fair.pk))
+    event = AuditEvent.objects.get(event_type=JobsEvent.FAIR_CREATED, object_id=str(fair.pk))
     assert event.actor == clerk and event.new_values["title"] == fair.title
 
 
@@ -159,7 +160,7 @@ def test_draft_can_be_edited_but_a_published_fair_cannot(clerk, tree):
     fair = services.fair_update(actor=clerk, fair=fair, title="新标题", starts_at=starts, ends_at=ends, venue="新场馆",
                                 area=tree.d1)
     assert (fair.title, fair.venue, fair.starts_at) == ("新标题", "新场馆", starts)
-    event = AuditEvent.objects.get(event_type=AuditEventType.FAIR_UPDATED, object_id=str(fair.pk))
+    event = AuditEvent.objects.get(event_type=JobsEvent.FAIR_UPDATED, object_id=str(fair.pk))
     assert event.old_values["title"] == "江岸区高校毕业生专场招聘会" and event.new_values["title"] == "新标题"
 
     services.fair_publish(actor=clerk, fair=fair)
@@ -178,7 +179,7 @@ def test_publish_and_cancel_go_through_the_workflow_with_history(clerk, tree):
     changes = list(StatusChange.objects.filter(object_type="jobs.jobfair", object_id=str(fair.pk))
                    .values_list("from_status", "to_status", "note"))
     assert changes == [("draft", "published", ""), ("published", "cancelled", "场地检修")]
-    assert AuditEvent.objects.filter(event_type=AuditEventType.FAIR_STATUS_CHANGED, object_id=str(fair.pk)).count() == 2
+    assert AuditEvent.objects.filter(event_type=JobsEvent.FAIR_STATUS_CHANGED, object_id=str(fair.pk)).count() == 2
     with pytest.raises(ValidationError) as caught:
         services.fair_publish(actor=clerk, fair=fair)
     assert codes(caught.value) == {"__all__": ["invalid_transition"]}
@@ -199,7 +200,7 @@ def test_verified_employer_joins_once_with_its_published_vacancies(fair):
     employer, vacancies = employer_with_vacancies(2)
     participation = services.fair_join(actor=employer.account, fair=fair, vacancies=vacancies)
     assert set(participation.vacancies.all()) == set(vacancies)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.FAIR_EMPLOYER_JOINED, area=fair.area).count() == 1
+    assert AuditEvent.objects.filter(event_type=JobsEvent.FAIR_EMPLOYER_JOINED, area=fair.area).count() == 1
     with pytest.raises(ValidationError) as caught:
         services.fair_join(actor=employer.account, fair=fair, vacancies=vacancies)
     assert codes(caught.value) == {"__all__": ["duplicate"]}
@@ -292,7 +293,7 @@ def test_participating_employer_offers_a_slot_within_the_fair(fair):
     slot = offer_slot(employer, fair, vacancy=vacancies[0])
     assert slot.participation.employer == employer and slot.vacancy == vacancies[0]
     assert slot.meeting_link == LINK and slot.booked_by is None
-    assert AuditEvent.objects.filter(event_type=AuditEventType.INTERVIEW_SLOT_OFFERED).count() == 1
+    assert AuditEvent.objects.filter(event_type=JobsEvent.INTERVIEW_SLOT_OFFERED).count() == 1
 
 
 @pytest.mark.parametrize("link", ["http://meeting.example.cn/room/1", "ftp://example.cn/x", "javascript:alert(1)",
@@ -338,7 +339,7 @@ def test_signed_up_seeker_books_a_free_slot(fair):
     services.fair_sign_up(actor=seeker, fair=fair)
     booked = services.interview_slot_book(actor=seeker, slot=slot)
     assert booked.booked_by.account == seeker and booked.booked_at is not None
-    assert AuditEvent.objects.filter(event_type=AuditEventType.INTERVIEW_SLOT_BOOKED, actor=seeker).count() == 1
+    assert AuditEvent.objects.filter(event_type=JobsEvent.INTERVIEW_SLOT_BOOKED, actor=seeker).count() == 1
 
 
 def test_seeker_must_sign_up_before_booking(fair):

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from jobs.constants import VacancyStatus
-from jobs.models import Occupation
 from jobs.selectors.matching import REASONS, candidate_matches, vacancy_matches
 from portal.constants import StaffRole
+from portal.reference.models import Occupation
 from tests.conftest import make_staff
 from tests.jobs.factories import EmployerFactory, ReferralFactory, SeekerProfileFactory, VacancyFactory
 

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from jobs.constants import ReferralOutcome, VacancyStatus
+from jobs.constants import JobsEvent, ReferralOutcome, VacancyStatus
 from jobs.models import Referral
 from jobs.selectors.seekers import referrals_for_seeker
 from jobs.services.referrals import referral_create, referral_outcome_record
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange
 from tests.conftest import make_staff
 from tests.jobs.factories import (
@@ -61,7 +61,7 @@ def test_clerk_refers_a_seeker_of_the_area_and_the_referral_belongs_to_the_seeke
     referral = referral_create(actor=clerk, seeker=seeker, vacancy=vacancy, note="本人同意")
     assert referral.area == seeker.area and referral.area_path == seeker.area.path
     assert referral.status == ReferralOutcome.PENDING and referral.referred_by == clerk
-    assert AuditEvent.objects.filter(event_type=AuditEventType.REFERRAL_CREATED, object_id=str(referral.pk),
+    assert AuditEvent.objects.filter(event_type=JobsEvent.REFERRAL_CREATED, object_id=str(referral.pk),
                                      actor=clerk).exists()
 
 
@@ -116,7 +116,7 @@ def test_outcomes_interviewed_then_hired_with_a_date(clerk, seeker, vacancy):
     moves = list(StatusChange.objects.filter(object_type="jobs.referral", object_id=str(referral.pk))
                  .values_list("to_status", "note"))
     assert moves == [("interviewed", ""), ("hired", "已签合同")]
-    assert AuditEvent.objects.filter(event_type=AuditEventType.REFERRAL_OUTCOME_RECORDED,
+    assert AuditEvent.objects.filter(event_type=JobsEvent.REFERRAL_OUTCOME_RECORDED,
                                      object_id=str(referral.pk)).count() == 2
     with pytest.raises(ValidationError) as caught:
         referral_outcome_record(actor=clerk, referral=referral, outcome="refused", refused_by="seeker",

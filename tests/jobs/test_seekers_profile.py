@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from jobs.models import Occupation, SeekerProfile
+from jobs.constants import JobsEvent
+from jobs.models import SeekerProfile
 from jobs.services.seekers import seeker_profile_save
-from portal.constants import AuditEventType
 from portal.models import AuditEvent
+from portal.reference.models import Occupation
 from tests.jobs.factories import SeekerProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_job_seeker_creates_profile_on_the_page_and_it_is_audited(client, tree, 
     assert profile.expected_salary == 5500 and profile.is_graduate
     assert sorted(profile.wanted_occupations.values_list("code", flat=True)) == ["4-02", "6-18"]
     assert sorted(profile.wanted_areas.values_list("code", flat=True)) == sorted([tree.d1.code, tree.d2.code])
-    event = AuditEvent.objects.get(event_type=AuditEventType.SEEKER_PROFILE_SAVED, object_id=str(profile.pk))
+    event = AuditEvent.objects.get(event_type=JobsEvent.SEEKER_PROFILE_SAVED, object_id=str(profile.pk))
     assert event.actor == job_seeker and event.new_values["expected_salary"] == 5500
 
     # The form shows what was saved.
@@ -57,7 +58,7 @@ def test_saving_again_updates_and_audits_only_what_changed(client, tree, job_see
     client.post(URL, _post_data(tree))
     client.post(URL, _post_data(tree, expected_salary="6000"))
     assert SeekerProfile.objects.filter(account=job_seeker).count() == 1
-    last = AuditEvent.objects.filter(event_type=AuditEventType.SEEKER_PROFILE_SAVED).order_by("-id").first()
+    last = AuditEvent.objects.filter(event_type=JobsEvent.SEEKER_PROFILE_SAVED).order_by("-id").first()
     assert last.old_values == {"expected_salary": 5500} and last.new_values == {"expected_salary": 6000}
 
 

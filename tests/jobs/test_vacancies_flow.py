@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.constants import CloseReason, EmployerStatus, VacancyStatus
+from jobs.constants import CloseReason, EmployerStatus, JobsEvent, VacancyStatus
 from jobs.models import Employer, Vacancy
 from jobs.services.vacancies import vacancies_expire
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent
 from tests.conftest import make_staff
 from tests.jobs.factories import credit_code
@@ -81,9 +81,9 @@ def test_employer_and_district_clerk_take_a_vacancy_from_registration_to_closing
     assert [(h.from_status, h.to_status) for h in history] == [
         ("pending", "returned"), ("returned", "pending"), ("pending", "published"), ("published", "closed")]
     events = set(AuditEvent.objects.values_list("event_type", flat=True))
-    assert {AuditEventType.EMPLOYER_REGISTERED, AuditEventType.EMPLOYER_STATUS_CHANGED,
-            AuditEventType.VACANCY_POSTED, AuditEventType.VACANCY_UPDATED,
-            AuditEventType.VACANCY_STATUS_CHANGED} <= events
+    assert {JobsEvent.EMPLOYER_REGISTERED, JobsEvent.EMPLOYER_STATUS_CHANGED,
+            JobsEvent.VACANCY_POSTED, JobsEvent.VACANCY_UPDATED,
+            JobsEvent.VACANCY_STATUS_CHANGED} <= events
 
 
 def test_a_published_vacancy_expires_after_its_closing_date(tree, employer):

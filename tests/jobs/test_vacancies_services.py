@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jobs import tasks
-from jobs.constants import CloseReason, EmployerStatus, VacancyStatus
-from jobs.models import Industry, Occupation, Vacancy
+from jobs.constants import CloseReason, EmployerStatus, JobsEvent, VacancyStatus
+from jobs.models import Vacancy
 from jobs.search import vacancy_search_text
 from jobs.services.vacancies import (
     vacancies_expire,
@@ -21,8 +21,9 @@ from jobs.services.vacancies import (
     vacancy_return,
     vacancy_update,
 )
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange
+from portal.reference.models import Industry, Occupation
 from portal.scoping import OutOfScope
 from tests.conftest import make_staff
 from tests.jobs.factories import EmployerFactory, VacancyFactory
@@ -56,7 +57,7 @@ def test_verified_employer_posts_a_pending_vacancy_with_search_text(tree, org):
                                                       description="持证上岗，钢结构焊接。")
     assert "焊工" in vacancy.search_text.split()
     assert not Vacancy.objects.public().filter(pk=vacancy.pk).exists()
-    event = AuditEvent.objects.get(event_type=AuditEventType.VACANCY_POSTED)
+    event = AuditEvent.objects.get(event_type=JobsEvent.VACANCY_POSTED)
     assert event.actor == org.account and event.new_values["title"] == "电焊工"
 
 
@@ -134,7 +135,7 @@ def test_district_clerk_publishes_and_the_vacancy_becomes_public(tree, org, dist
     assert list(Vacancy.objects.public().filter(employer=org)) == [vacancy]
     change = StatusChange.objects.get(object_type="jobs.vacancy", object_id=str(vacancy.pk))
     assert (change.from_status, change.to_status, change.actor) == ("pending", "published", district_clerk)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.VACANCY_STATUS_CHANGED, actor=district_clerk).exists()
+    assert AuditEvent.objects.filter(event_type=JobsEvent.VACANCY_STATUS_CHANGED, actor=district_clerk).exists()
 
 
 @pytest.mark.parametrize("role, attr", [
@@ -178,7 +179,7 @@ def test_returned_vacancy_is_edited_resubmitted_and_published(tree, org, distric
                  .values_list("from_status", "to_status", "note"))
     assert moves == [("pending", "returned", "请写明每周工作时间"), ("returned", "pending", ""),
                      ("pending", "published", "")]
-    assert AuditEvent.objects.filter(event_type=AuditEventType.VACANCY_UPDATED, object_id=str(vacancy.pk)).count() == 1
+    assert AuditEvent.objects.filter(event_type=JobsEvent.VACANCY_UPDATED, object_id=str(vacancy.pk)).count() == 1
 
 
 def test_a_published_vacancy_cannot_be_edited(tree, org):
@@ -247,7 +248,7 @@ def test_nightly_expiry_closes_published_vacancies_past_their_date_once(tree, or
     assert statuses == {past.pk: "closed", older.pk: "closed", last_day.pk: "published", pending.pk: "pending"}
     assert set(Vacancy.objects.filter(status="closed").values_list("close_reason", flat=True)) == {"expired"}
     assert StatusChange.objects.filter(object_type="jobs.vacancy", to_status="closed").count() == 2
-    events = AuditEvent.objects.filter(event_type=AuditEventType.VACANCY_STATUS_CHANGED)
+    events = AuditEvent.objects.filter(event_type=JobsEvent.VACANCY_STATUS_CHANGED)
     assert events.count() == 2 and all(e.actor is None for e in events)
 
 

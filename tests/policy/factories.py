@@ -5,7 +5,6 @@ import datetime
 import factory
 from django.utils import timezone
 
-from jobs.models import Occupation
 from policy.constants import CourseStatus, DocumentStatus, Service
 from policy.models import (
     PolicyDocument,
@@ -16,6 +15,7 @@ from policy.models import (
 )
 from policy.search import document_search_text, number_key
 from portal.models import Area
+from portal.reference.models import Occupation
 
 
 def city():

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.models import Occupation
 from policy.constants import CourseStatus
 from policy.models import TrainingCourse
 from policy.selectors.courses import CourseFilters, course_search
 from policy.services import courses as services
+from portal.reference.models import Occupation
 from tests.policy.factories import TrainingCourseFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from policy import tasks
-from policy.constants import DocumentStatus, RelationKind
+from policy.constants import DocumentStatus, PolicyEvent, RelationKind
 from policy.models import PolicyDocument, PolicyVersion
 from policy.services import documents as services
-from portal.constants import AuditEventType
 from portal.models import AuditEvent, StatusChange
 from portal.workflow import status_history
 from tests.policy.factories import PolicyDocumentFactory
@@ -46,7 +45,7 @@ def test_a_city_editor_writes_a_city_wide_draft_with_its_first_version(tree, cit
     assert document.number_key == "武人社发〔2026〕3号"
     version = document.versions.get()
     assert (version.number, version.title, version.created_by) == (1, document.title, city_official)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.POLICY_DOCUMENT_CREATED, object_id=str(document.pk),
+    assert AuditEvent.objects.filter(event_type=PolicyEvent.POLICY_DOCUMENT_CREATED, object_id=str(document.pk),
                                      actor=city_official).exists()
 
 

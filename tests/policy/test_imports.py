@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from policy.constants import DocumentStatus
+from policy.constants import DocumentStatus, PolicyEvent
 from policy.models import PolicyDocument, PolicyVersion
 from policy.services import documents
 from policy.services.imports import (
@@ -18,7 +18,6 @@ from policy.services.imports import (
     import_text_from_bytes,
     policy_import,
 )
-from portal.constants import AuditEventType
 from portal.models import AuditEvent
 from tests.policy.factories import PolicyDocumentFactory
 
@@ -40,7 +39,7 @@ def test_importing_the_seed_gives_the_right_fields_and_keeps_its_inconsistencies
         "issuer_place_mismatch", "source_place_mismatch", "date_mismatch"}
     version = document.versions.get()
     assert "seed.txt" in version.note
-    assert AuditEvent.objects.filter(event_type=AuditEventType.POLICY_DOCUMENT_IMPORTED,
+    assert AuditEvent.objects.filter(event_type=PolicyEvent.POLICY_DOCUMENT_IMPORTED,
                                      object_id=str(document.pk)).count() == 1
 
 
@@ -88,7 +87,7 @@ def test_a_file_not_in_the_format_says_which_part_is_missing_and_saves_nothing(t
         policy_import(actor=city_official, text="这不是政策文件。", area=tree.city)
     assert [e.code for e in caught.value.error_dict["file"]] == ["missing_metadata"]
     assert not PolicyDocument.objects.exists() and not PolicyVersion.objects.exists()
-    assert not AuditEvent.objects.filter(event_type=AuditEventType.POLICY_DOCUMENT_IMPORTED).exists()
+    assert not AuditEvent.objects.filter(event_type=PolicyEvent.POLICY_DOCUMENT_IMPORTED).exists()
 
 
 def test_an_import_with_expiry_before_effective_date_is_refused(tree, city_official, seed_text):

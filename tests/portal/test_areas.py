@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from portal.areas import AreaImportError, areas_load, areas_load_file
 from portal.constants import AuditEventType
 from portal.models import Area, AuditEvent
+from portal.reference.divisions import AreaImportError, areas_load, areas_load_file
 
 pytestmark = pytest.mark.django_db
 

@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
             if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORTAL_ENVIRONMENT",
-                         "PERSONAL_DATA_HASH_KEY", "PERSONAL_DATA_ENCRYPTION_KEY"}}
+                         "PERSONAL_DATA_HASH_KEY", "PERSONAL_DATA_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
 
 PRODUCTION = {"PORTAL_ENVIRONMENT": "production", "ALLOWED_HOSTS": "jobs.wuhan.gov.cn",
-              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test", "REDIS_URL": "redis://127.0.0.1:6379/15",
               "PERSONAL_DATA_HASH_KEY": secrets.token_urlsafe(32),
               "PERSONAL_DATA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}
 
@@ -37,6 +37,21 @@ def test_production_refuses_to_start_without_personal_data_keys(name):
     settings = {k: v for k, v in PRODUCTION.items() if k != name}
     result = _manage("check", **{**settings, "SECRET_KEY": secrets.token_urlsafe(50)})
     assert result.returncode != 0 and f"{name} must be set in production" in result.stderr
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("DATABASE_URL", None, "DATABASE_URL must name the PostgreSQL database in production"),
+    ("DATABASE_URL", "sqlite:////tmp/portal.sqlite3", "DATABASE_URL must name the PostgreSQL database in production"),
+    ("REDIS_URL", None, "REDIS_URL must name the Redis broker in production"),
+    ("REDIS_URL", "memory://", "REDIS_URL must name the Redis broker in production"),
+])
+def test_production_refuses_to_start_without_postgresql_and_redis(name, value, message):
+    """No silent fallback to the SQLite file or in-process tasks: the nightly jobs would never run."""
+    settings = {k: v for k, v in PRODUCTION.items() if k != name}
+    if value is not None:
+        settings[name] = value
+    result = _manage("check", **{**settings, "SECRET_KEY": secrets.token_urlsafe(50)})
+    assert result.returncode != 0 and message in result.stderr
 
 
 def test_production_refuses_an_encryption_key_that_is_no_fernet_key():
@@ -67,7 +82,7 @@ def test_development_default_runs_on_sqlite_and_in_process_tasks(tmp_path):
             "print(settings.DATABASES['default']['ENGINE'], app.conf.task_always_eager, settings.DEBUG, "
             "settings.TIME_ZONE, settings.LANGUAGE_CODE, settings.USE_TZ)")
     result = _manage("shell", "--no-imports", "-c", code, **env)
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "Asia/Shanghai", "zh-hans", "True"]
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "False", "Asia/Shanghai", "zh-hans", "True"]
 
 
 def test_redis_url_switches_broker_and_cache():

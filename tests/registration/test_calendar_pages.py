@@ -10,14 +10,14 @@ from django.urls import reverse
 
 from portal.constants import AuditEventType
 from portal.models import AuditEvent
-from registration.calendar import add_working_days
-from registration.models import HolidayDay
-from registration.services.holidays import holiday_day_add, holiday_day_remove
+from portal.reference.calendar import add_working_days
+from portal.reference.holidays import holiday_day_add, holiday_day_remove
+from portal.reference.models import HolidayDay
 from tests.registration.factories_cases import error_codes
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-URL = "staff-registration:calendar"
+URL = "staff:calendar"
 
 
 def test_city_administrator_adds_and_removes_days_of_a_later_year(client, staff, tree):

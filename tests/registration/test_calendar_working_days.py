@@ -6,14 +6,14 @@ import datetime
 
 import pytest
 
-from registration.calendar import (
+from portal.reference.calendar import (
     add_working_days,
     is_working_day,
     nth_working_day_back,
     package_covers,
     working_days_between,
 )
-from registration.models import HolidayDay
+from portal.reference.models import HolidayDay
 from tests.factories import UserFactory
 
 D = datetime.date

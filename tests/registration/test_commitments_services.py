@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from jobs.constants import ReferralOutcome, VacancyStatus
+from jobs.constants import JobsEvent, ReferralOutcome, VacancyStatus
 from jobs.models import Referral, SeekerProfile
 from jobs.services.referrals import referral_create
-from portal.constants import AccountType, AuditEventType, StaffRole
+from portal.constants import AccountType, StaffRole
 from portal.models import AuditEvent, User
-from registration.constants import CommitmentStatus, EscalationLevel
+from registration.constants import CommitmentStatus, EscalationLevel, RegistrationEvent
 from registration.models import Person, ReferralCommitment
 from registration.selectors.commitments import (
     attach_escalations,
@@ -75,9 +75,9 @@ def test_referring_a_person_without_an_account_creates_an_inactive_seeker_and_me
     assert account.account_type == AccountType.JOB_SEEKER and not account.is_active
     assert not account.has_usable_password() and account.full_name == "刘建国"
     assert (profile.education, profile.skills) == ("junior_middle", "叉车")
-    assert AuditEvent.objects.filter(event_type=AuditEventType.COMMITMENT_STATUS_CHANGED,
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
                                      object_id=str(commitment.pk), actor=clerk).exists()
-    assert AuditEvent.objects.filter(event_type=AuditEventType.REFERRAL_CREATED, object_id=str(referral.pk)).exists()
+    assert AuditEvent.objects.filter(event_type=JobsEvent.REFERRAL_CREATED, object_id=str(referral.pk)).exists()
 
 
 def test_a_person_with_a_seeker_profile_is_referred_with_it(staff, person, vacancy, commitment, tree):
@@ -207,7 +207,7 @@ def test_nightly_escalation_records_one_event_per_step_and_reruns_without_duplic
     assert commitments_escalate(today=D(2025, 10, 23)) == 0
     assert commitments_escalate(today=D(2025, 10, 27)) == 1
     assert commitments_escalate(today=D(2025, 10, 28)) == 0
-    events = AuditEvent.objects.filter(event_type=AuditEventType.COMMITMENT_ESCALATED, object_id=str(commitment.pk))
+    events = AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_ESCALATED, object_id=str(commitment.pk))
     assert sorted(e.new_values["level"] for e in events) == [1, 2]
     assert all(e.area_path == tree.c1.path for e in events)
 
@@ -229,6 +229,6 @@ def test_reconcile_recomputes_a_provisional_due_date_once_the_year_is_filled(sta
     assert reconcile_task.delay().get()["due_dates_recomputed"] == 1
     commitment.refresh_from_db()
     assert (commitment.due_on, commitment.provisional) == (D(2027, 1, 8), False)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.COMMITMENT_DUE_CHANGED,
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_DUE_CHANGED,
                                      object_id=str(commitment.pk)).count() == 1
     assert commitments_recompute_provisional() == 0

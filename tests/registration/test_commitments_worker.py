@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from jobs.services.referrals import referral_create
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import Area, AuditEvent
-from registration.constants import CommitmentStatus
+from registration.constants import CommitmentStatus, RegistrationEvent
 from registration.models import Person, ReferralCommitment
 from tests.conftest import make_staff
 from tests.jobs.factories import EmployerFactory, SeekerProfileFactory, VacancyFactory
@@ -41,5 +41,5 @@ def test_nightly_reconcile_and_escalation_run_on_a_real_worker_and_rerun_cleanly
     steps = client.send_task("registration.tasks.commitments_escalate", queue=queue).get(timeout=90)
     again = client.send_task("registration.tasks.commitments_escalate", queue=queue).get(timeout=90)
     assert (steps, again) == (2, 0)
-    events = AuditEvent.objects.filter(event_type=AuditEventType.COMMITMENT_ESCALATED, object_id=str(overdue.pk))
+    events = AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_ESCALATED, object_id=str(overdue.pk))
     assert sorted(e.new_values["level"] for e in events) == [1, 2]

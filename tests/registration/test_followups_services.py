@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from jobs.constants import ReferralOutcome, RefusalBy
 from jobs.models import Referral
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent
 from registration.constants import (
     CommitmentStatus,
     FollowUpStatus,
     HardshipEndReason,
     HardshipStatus,
+    RegistrationEvent,
 )
 from registration.models import FollowUpVisit, HardshipCase, Person, ReferralCommitment
 from registration.services.followups import (
@@ -73,7 +74,7 @@ def test_a_hired_referral_schedules_visits_at_one_three_and_six_months_once(staf
     visits = list(FollowUpVisit.objects.order_by("months_after"))
     assert [(v.months_after, v.due_on) for v in visits] == [(m, add_months(hired_on, m)) for m in (1, 3, 6)]
     assert all(v.case == case and v.area == case.area and v.status == FollowUpStatus.SCHEDULED for v in visits)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.FOLLOWUP_SCHEDULED).count() == 3
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.FOLLOWUP_SCHEDULED).count() == 3
     assert placements_reconcile()["visits"] == 0
     assert HardshipCase.objects.get(pk=case.pk).status == HardshipStatus.APPROVED
 
@@ -133,7 +134,7 @@ def test_a_clerk_records_a_visit(staff, tree):
                            notes="工作稳定")
     assert (done.status, done.still_employed, done.visited_by, done.notes) == (FollowUpStatus.DONE, True, clerk,
                                                                                "工作稳定")
-    assert AuditEvent.objects.filter(event_type=AuditEventType.FOLLOWUP_STATUS_CHANGED,
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.FOLLOWUP_STATUS_CHANGED,
                                      object_id=str(visit.pk)).exists()
     with pytest.raises(ValidationError) as caught:
         followup_mark_missed(actor=clerk, visit=visit, notes="again")

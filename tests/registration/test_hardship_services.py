@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange
+from portal.reference.calendar import add_working_days
 from portal.workflow import status_history
-from registration.calendar import add_working_days
-from registration.constants import CommitmentStatus, HardshipEndReason, HardshipStatus
+from registration.constants import CommitmentStatus, HardshipEndReason, HardshipStatus, RegistrationEvent
 from registration.models import HardshipCase, HardshipCategory, ReferralCommitment
 from registration.services.hardship import (
     hardship_case_approve,
@@ -58,9 +58,9 @@ def test_three_tiers_take_a_case_from_intake_to_approval_with_a_commitment_due_i
                      ("street_reviewed", "approved", staff["clerk@district"])]
     events = list(AuditEvent.objects.filter(object_type="registration.hardshipcase", object_id=str(case.pk))
                   .order_by("id").values_list("event_type", flat=True))
-    assert events == [AuditEventType.HARDSHIP_SUBMITTED, AuditEventType.HARDSHIP_STATUS_CHANGED,
-                      AuditEventType.HARDSHIP_STATUS_CHANGED]
-    assert AuditEvent.objects.filter(event_type=AuditEventType.COMMITMENT_CREATED,
+    assert events == [RegistrationEvent.HARDSHIP_SUBMITTED, RegistrationEvent.HARDSHIP_STATUS_CHANGED,
+                      RegistrationEvent.HARDSHIP_STATUS_CHANGED]
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_CREATED,
                                      object_id=str(commitment.pk)).exists()
 
 

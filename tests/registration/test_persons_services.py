@@ -12,6 +12,7 @@ from django.utils import translation
 from portal.constants import AuditEventType, AuditKind, StaffRole
 from portal.models import AuditEvent
 from portal.scoping import OutOfScope
+from registration.constants import RegistrationEvent
 from registration.identity import identity_hash, identity_make
 from registration.models import Person
 from registration.services import persons as services
@@ -45,7 +46,7 @@ def test_register_stores_hash_encrypted_and_masked_number_only(tree, clerk):
     assert not [name for name, value in row.items() if isinstance(value, str) and NUMBER in value]
     assert (person.birth_date, person.sex, person.area, person.created_by) == (
         datetime.date(1985, 6, 15), "male", tree.c1, clerk)
-    event = AuditEvent.objects.get(event_type=AuditEventType.PERSON_REGISTERED, object_id=str(person.pk))
+    event = AuditEvent.objects.get(event_type=RegistrationEvent.PERSON_REGISTERED, object_id=str(person.pk))
     assert NUMBER not in str(event.new_values) and event.new_values["id_masked"] == person.id_masked
 
 
@@ -196,7 +197,7 @@ def test_update_corrects_details_and_keeps_the_number(tree, clerk):
     updated = services.person_update(actor=clerk, person=person, name="李娟娟", area=tree.c1, phone="",
                                      household_area=tree.d2, education="bachelor", skills="")
     assert (updated.name, updated.household_area, updated.id_hash) == ("李娟娟", tree.d2, identity_hash(NUMBER))
-    assert AuditEvent.objects.get(event_type=AuditEventType.PERSON_UPDATED).old_values["name"] == "李娟"
+    assert AuditEvent.objects.get(event_type=RegistrationEvent.PERSON_UPDATED).old_values["name"] == "李娟"
     with pytest.raises(OutOfScope):  # moving to a community outside the clerk's scope
         services.person_update(actor=clerk, person=person, name="李娟", area=tree.c2)
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import AuditEvent
 from portal.scoping import OutOfScope
-from registration.constants import AgencyServiceKind
+from registration.constants import AgencyServiceKind, RegistrationEvent
 from registration.models import AgencyService, TrainingEnrolment
 from registration.services import records as services
 from tests.conftest import make_staff
@@ -49,7 +49,7 @@ def test_training_enrolment_is_recorded_and_audited(clerk, person):
         starts_on=TODAY - datetime.timedelta(days=40), ends_on=TODAY - datetime.timedelta(days=10), completed=True,
         certificate_number="Z4201-0001")
     assert (enrolment.area, enrolment.entered_by, enrolment.completed) == (person.area, clerk, True)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.TRAINING_RECORDED,
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.TRAINING_RECORDED,
                                      object_id=str(enrolment.pk)).exists()
 
 

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-from portal.constants import AuditEventType, StaffRole
+from portal.constants import StaffRole
 from portal.models import Area, AuditEvent, StatusChange
 from portal.scoping import OutOfScope
 from registration.constants import (
     CancellationReason,
     EmploymentKind,
+    RegistrationEvent,
     UnemploymentStatus,
 )
 from registration.identity import identity_make
@@ -53,7 +54,7 @@ def test_window_registration_is_open_at_once_and_audited(clerk, person):
     registration = services.unemployment_register(actor=clerk, person=person, note="下岗")
     assert (registration.status, registration.area, registration.registered_on, registration.confirmed_by) == (
         UnemploymentStatus.OPEN, person.area, timezone.localdate(), clerk)
-    assert AuditEvent.objects.filter(event_type=AuditEventType.UNEMPLOYMENT_REGISTERED,
+    assert AuditEvent.objects.filter(event_type=RegistrationEvent.UNEMPLOYMENT_REGISTERED,
                                      object_id=str(registration.pk)).exists()
 
 

@@ -6,8 +6,8 @@ import time
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.areas import areas_load_file
 from portal.models import Area
+from portal.reference.divisions import areas_load_file
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.areas import WUHAN_DIVISIONS, AreaImportError, areas_load_file
+from portal.reference.divisions import WUHAN_DIVISIONS, AreaImportError, areas_load_file
 
 
 class Command(BaseCommand):

@@ -16,14 +16,19 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.constants import AreaLevel, AuditEventType, StaffRole
 from portal.models import Area, User
+from portal.reference.calendar import package_covers, package_years
+from portal.reference.models import HolidayDay
 from portal.scoping import has_staff_role
 from portal.selectors import user_active_grants
-from registration.calendar import package_covers, package_years
-from registration.models import HolidayDay
 
 CALENDAR_ROLES = [StaffRole.ADMINISTRATOR, StaffRole.CLERK]
 CALENDAR_LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY]
 NAME_MAX = 40
+
+
+def holiday_days(*, since: datetime.date) -> list[HolidayDay]:
+    """The city's holiday table from a date on (the calendar page; the table is not personal data)."""
+    return list(HolidayDay.objects.filter(day__gte=since).select_related("created_by").order_by("day"))
 
 
 def calendar_editor(user: User) -> bool:

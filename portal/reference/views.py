@@ -15,23 +15,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from portal.forms import HolidayDayForm
 from portal.models import Area
-from portal.scoped_views import StaffScopedViewMixin
-from registration.calendar import package_years
-from registration.forms_cases import HolidayDayForm
-from registration.selectors.commitments import holiday_days
-from registration.services.holidays import (
+from portal.reference.calendar import package_years
+from portal.reference.holidays import (
     CALENDAR_ROLES,
     calendar_editor,
     holiday_day_add,
     holiday_day_remove,
+    holiday_days,
 )
+from portal.scoped_views import StaffScopedViewMixin
 
 
 class CalendarView(StaffScopedViewMixin, TemplateView):
     model = Area
     scope_roles = CALENDAR_ROLES
-    template_name = "registration/calendar/calendar.html"
+    template_name = "staff/calendar.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not calendar_editor(request.user):
@@ -55,7 +55,7 @@ class CalendarView(StaffScopedViewMixin, TemplateView):
                 messages.success(request, _("%(day)s has been removed from the calendar.") % {"day": day})
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
-            return redirect("staff-registration:calendar")
+            return redirect("staff:calendar")
         form = HolidayDayForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -66,5 +66,5 @@ class CalendarView(StaffScopedViewMixin, TemplateView):
                 form.add_service_errors(exc)
             else:
                 messages.success(request, _("%(day)s %(name)s has been added.") % {"day": row.day, "name": row.name})
-                return redirect("staff-registration:calendar")
+                return redirect("staff:calendar")
         return self.render_to_response(self.get_context_data(form=form))

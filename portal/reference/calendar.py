@@ -1,4 +1,4 @@
-"""Working days on the official Chinese calendar, for the 10-working-day referral commitment.
+"""Working days on the official Chinese calendar: the 10-working-day referral commitment, step deadlines.
 
 Three sources, in this order:
 
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import chinese_calendar
+
+from portal.reference.models import HolidayDay
 
 ONE_DAY = datetime.timedelta(days=1)
 # Far more calendar days than any working-day count we ask for could need; a guard, not a rule.
@@ -59,8 +61,6 @@ class _Calendar:
 
     def _table(self, year: int) -> dict[datetime.date, bool] | None:
         if year not in self._tables:
-            from registration.models import HolidayDay
-
             rows = dict(HolidayDay.objects.filter(day__year=year).values_list("day", "is_working_day"))
             self._tables[year] = rows or None
         return self._tables[year]

@@ -8,13 +8,16 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def reference_load(apps=None) -> tuple[int, int]:
-    """Create or update occupations and industries from jobs/data/; safe to rerun."""
+def reference_load(apps=None, app_label: str = "portal") -> tuple[int, int]:
+    """Create or update occupations and industries from portal/reference/data/; safe to rerun.
+
+    Migrations pass their historical ``apps`` (and the label the models had then: they were the
+    HR market's before they became the kernel's)."""
     if apps is None:
         from django.apps import apps as registry
         apps = registry
-    Occupation = apps.get_model("jobs", "Occupation")
-    Industry = apps.get_model("jobs", "Industry")
+    Occupation = apps.get_model(app_label, "Occupation")
+    Industry = apps.get_model(app_label, "Industry")
     with open(DATA / "industries.csv", encoding="utf-8") as handle:
         industries = list(csv.DictReader(handle))
     for row in industries:

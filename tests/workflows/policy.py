@@ -1,0 +1,1 @@
+"""Harnesses of policy publishing's workflows (see tests/workflows/__init__.py)."""
