@@ -9,7 +9,11 @@ class JobsConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from jobs.constants import JobsEvent
+        from jobs.constants import AGENCIES_EXPIRING_LABEL, JobsEvent
+        from jobs.selectors.agencies import agencies_expiring_count
+        from jobs.selectors.employers import employers_awaiting_verification
+        from jobs.selectors.seekers import seeker_applications_panel
+        from jobs.selectors.vacancies import vacancies_awaiting_my_review
         from portal import registry
         from portal.registry import (
             ADMINISTRATOR,
@@ -21,6 +25,8 @@ class JobsConfig(AppConfig):
             SECTION_STAFF,
             SEEKER,
             STAFF,
+            Counter,
+            Panel,
             nav,
         )
 
@@ -41,9 +47,28 @@ class JobsConfig(AppConfig):
             nav("staff-jobs:fair-list", _("Manage job fairs"), (CLERK, ADMINISTRATOR), section=SECTION_STAFF, order=14),
             nav("staff-jobs:agency-list", _("Agency supervision"), STAFF, section=SECTION_STAFF, order=15),
         )
+        registry.register_counter(Counter(
+            key="jobs.agencies_expiring", label=AGENCIES_EXPIRING_LABEL, url_name="staff-jobs:agency-list",
+            url_query="badge=expiring", count=lambda user: agencies_expiring_count(fetched_by=user),
+            audiences=(CLERK,)))
+        registry.register_search("jobs:search", _("Search vacancies"))
         registry.register_home(EMPLOYER, "jobs:employer-home")
         registry.register_schedule("vacancies-expire-nightly", task="jobs.tasks.vacancies_expire",
                                    schedule=crontab(hour=0, minute=15))
+        # To-do counters of the staff workbench: what the workflows let this clerk do now.
+        registry.register_counter(Counter(
+            key="jobs.vacancies-awaiting-review", label=_("Vacancies awaiting my review"),
+            url_name="staff-jobs:vacancy-review", audiences=(CLERK,), order=10,
+            count=lambda user: vacancies_awaiting_my_review(fetched_by=user)))
+        registry.register_counter(Counter(
+            key="jobs.employers-awaiting-verification", label=_("Employers awaiting verification"),
+            url_name="staff-jobs:employer-list", audiences=(CLERK,), order=11,
+            count=lambda user: employers_awaiting_verification(fetched_by=user)))
+        # The job seeker's own page: the latest applications, or what to do first.
+        registry.register_panel(Panel(
+            key="jobs.my-applications", title=_("My applications"),
+            template_name="jobs/seekers/_panel_applications.html", audiences=(SEEKER,), order=10,
+            context=lambda user: seeker_applications_panel(fetched_by=user)))
         registry.register_api_enums({
             "ApplicationStatusEnum": "jobs.constants.ApplicationStatus",
             "ReferralOutcomeEnum": "jobs.constants.ReferralOutcome",

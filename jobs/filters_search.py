@@ -16,7 +16,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from jobs.constants import SALARY_CEILING, WorkingTime
 from jobs.models import Vacancy
-from jobs.search import QUERY_MAX
 from jobs.selectors.search import (
     PAGE_MAX,
     PAGE_SIZE,
@@ -32,6 +31,7 @@ from jobs.selectors.search import (
 )
 from portal.models import Area
 from portal.reference.education import Education
+from portal.textsearch import QUERY_MAX
 from portal.widgets import AreaField
 
 SORT_CHOICES = [

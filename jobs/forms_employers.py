@@ -1,67 +1,83 @@
-"""Forms and filters of the employer pages. They parse input; services validate and write."""
+"""Forms and filters of the employer pages, and the one declaration of each employer input: the API
+validates request bodies with these same forms (``jobs.api.inputs``). Limits come from
+``jobs.constants``; the services check every business rule again and have the last word."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import EmployerStatus
+from jobs.constants import (
+    CONTACT_NAME_MAX,
+    CONTACT_PHONE_MAX,
+    CREDIT_CODE_LENGTH,
+    EMPLOYER_ADDRESS_MAX,
+    EMPLOYER_FIELDS_LOCKED_WHEN_VERIFIED,
+    EMPLOYER_INTRODUCTION_MAX,
+    EMPLOYER_NAME_MAX,
+    EMPLOYER_REASON_MAX,
+    EmployerStatus,
+)
 from jobs.models import Employer
 from jobs.selectors.employers import industries
-from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
 from portal.selectors import area_by_code
 from portal.widgets import AreaField
 
-LOCKED_WHEN_VERIFIED = ("credit_code", "area")
-
 
 class EmployerForm(ServiceErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Organisation name"), max_length=100)
+    name = forms.CharField(label=_("Organisation name"), max_length=EMPLOYER_NAME_MAX)
     credit_code = forms.CharField(
-        label=_("Unified social credit code"), max_length=18,
+        label=_("Unified social credit code"), max_length=CREDIT_CODE_LENGTH,
         help_text=_("18 characters, as on the business licence (统一社会信用代码)."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}))
     industry = forms.ModelChoiceField(label=_("Industry"), queryset=industries(), empty_label=_("— choose —"),
                                       error_messages={"invalid_choice": _("Unknown industry; please choose again.")})
-    area = AreaField(label=_("Registered in (community)"), allowed_levels={AreaLevel.COMMUNITY},
+    area = AreaField(label=_("Registered in (community)"),
                      help_text=_("The district employment service of this area verifies your organisation."))
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=40)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20,
+    address = forms.CharField(label=_("Address"), max_length=EMPLOYER_ADDRESS_MAX, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=CONTACT_NAME_MAX)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=CONTACT_PHONE_MAX,
                                     widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
-    introduction = forms.CharField(label=_("Introduction"), max_length=2000, required=False,
+    introduction = forms.CharField(label=_("Introduction"), max_length=EMPLOYER_INTRODUCTION_MAX, required=False,
                                    widget=forms.Textarea(attrs={"rows": 5}))
-
-    def clean_credit_code(self):
-        return self.cleaned_data["credit_code"].strip().upper()
 
     @classmethod
     def initial_from(cls, employer: Employer) -> dict:
+        """The organisation as input: its area and industry by code (what the page's lists and the API send)."""
         return {"name": employer.name, "credit_code": employer.credit_code, "industry": employer.industry_id,
-                "area": employer.area, "address": employer.address, "contact_name": employer.contact_name,
+                "area": employer.area.code, "address": employer.address, "contact_name": employer.contact_name,
                 "contact_phone": employer.contact_phone, "introduction": employer.introduction}
 
     def lock_verified_fields(self) -> None:
         """A verified organisation keeps its code and area (see employer_update): the page shows them as text."""
-        for name in LOCKED_WHEN_VERIFIED:
+        for name in EMPLOYER_FIELDS_LOCKED_WHEN_VERIFIED:
             del self.fields[name]
 
 
 class EmployerRejectForm(ServiceErrorsMixin, forms.Form):
     prefix = "reject"
-    reason = forms.CharField(label=_("Reason for not verifying"), max_length=200,
+    # Required, but the service says so (with what the reason is for), for the page and the API alike.
+    reason = forms.CharField(label=_("Reason for not verifying"), max_length=EMPLOYER_REASON_MAX, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("The employer sees this and corrects its details."))
 
 
+class YesNoField(forms.NullBooleanField):
+    """Yes or no, required: "1"/"0" from a page's hidden input, true/false from the API."""
+
+    def validate(self, value):
+        if value is None:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
 class MembershipForm(ServiceErrorsMixin, forms.Form):
     prefix = "membership"
-    is_member = forms.TypedChoiceField(
-        label=_("Member unit"), coerce=lambda v: v == "1", widget=forms.HiddenInput,
-        choices=[("1", _("Make a member unit")), ("0", _("End membership"))])
+    is_member = YesNoField(label=_("Member unit"), widget=forms.HiddenInput,
+                           help_text=_("true: make a member unit; false: end the membership."))
     member_since = forms.DateField(label=_("Member since"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 

@@ -1,16 +1,35 @@
-"""Forms and filters of the job fair pages. They parse input; the services in jobs/services/fairs.py
-decide and write."""
+"""Forms and filters of the job fairs. Each input is declared once, here: the pages render and
+validate with these forms, and the API validates its bodies with the same forms
+(``jobs.api.inputs.form_input``). They parse input; the services in jobs/services/fairs.py decide
+and write.
+
+A form takes the records it may choose from (areas, vacancies) from its caller: a page passes what
+it offers, the API every record a request may name, so the service answers for the rest exactly as
+it always has (someone else's vacancy, an area outside the user's jurisdiction).
+"""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import DESCRIPTION_MAX, FairStatus, FairTargetGroup
+from jobs.constants import (
+    DESCRIPTION_MAX,
+    FAIR_CANCEL_REASON_MAX,
+    FAIR_TITLE_MAX,
+    FAIR_VENUE_MAX,
+    MEETING_LINK_MAX,
+    SLOT_MINUTES_DEFAULT,
+    SLOT_MINUTES_MAX,
+    SLOT_MINUTES_MIN,
+    FairPeriod,
+    FairStatus,
+    FairTargetGroup,
+)
 from jobs.models import JobFair
-from jobs.selectors.fairs import FairPeriod, fairs_in_period
-from jobs.services.fairs import FAIR_TITLE_MAX, MEETING_LINK_MAX, SLOT_MINUTES_MAX, SLOT_MINUTES_MIN, VENUE_MAX
+from jobs.selectors.fairs import fairs_in_period
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
 from portal.reference.models import Industry
@@ -20,6 +39,51 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 def datetime_input():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+class KnownRecordField(forms.ModelChoiceField):
+    """A record chosen by its id. An id that names no record at all is refused with
+    ``unknown_code`` (what a program sending a wrong id needs to hear); a record that exists but is
+    not among those offered stays ``invalid_choice``."""
+
+    def __init__(self, *args, unknown_code: str, unknown_message, **kwargs):
+        self.unknown_code, self.unknown_message = unknown_code, unknown_message
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code == "invalid_choice" and not self._exists(value):
+                raise ValidationError(self.unknown_message, code=self.unknown_code) from exc
+            raise
+
+    def _exists(self, value) -> bool:
+        try:
+            return self.queryset.model._default_manager.filter(**{self.to_field_name or "pk": value}).exists()
+        except (ValueError, TypeError):
+            return False
+
+
+class KnownRecordsField(forms.ModelMultipleChoiceField):
+    """``KnownRecordField`` for several records."""
+
+    def __init__(self, *args, unknown_code: str, unknown_message, **kwargs):
+        self.unknown_code, self.unknown_message = unknown_code, unknown_message
+        super().__init__(*args, **kwargs)
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            key = self.to_field_name or "pk"
+            known = {str(pk) for pk in self.queryset.model._default_manager.filter(**{f"{key}__in": value})
+                     .values_list(key, flat=True)}
+            if any(str(item) not in known for item in value):
+                raise ValidationError(self.unknown_message, code=self.unknown_code) from exc
+            raise
 
 
 class OrganiserChoiceField(forms.ModelChoiceField):
@@ -32,6 +96,8 @@ class OrganiserChoiceField(forms.ModelChoiceField):
 
 
 class FairForm(ServiceErrorsMixin, forms.Form):
+    """A job fair's terms, to draft or to change a draft."""
+
     title = forms.CharField(label=_("Title"), max_length=FAIR_TITLE_MAX)
     area = OrganiserChoiceField(label=_("Organised by"), queryset=None, empty_label=None,
                                 help_text=_("Your city, district or street window."))
@@ -39,7 +105,7 @@ class FairForm(ServiceErrorsMixin, forms.Form):
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=datetime_input())
     is_online = forms.BooleanField(label=_("Online fair"), required=False,
                                    help_text=_("Tick for an online fair; otherwise give the venue."))
-    venue = forms.CharField(label=_("Venue"), max_length=VENUE_MAX, required=False)
+    venue = forms.CharField(label=_("Venue"), max_length=FAIR_VENUE_MAX, required=False)
     target_group = forms.ChoiceField(label=_("Target group"), choices=FairTargetGroup.choices,
                                      initial=FairTargetGroup.GENERAL)
     industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.order_by("code"),
@@ -49,43 +115,59 @@ class FairForm(ServiceErrorsMixin, forms.Form):
     description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX, required=False,
                                   widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, areas, **kwargs):
+    def __init__(self, *args, areas=None, **kwargs):
+        """``areas``: the organising areas to choose from."""
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        if areas is not None:
+            self.fields["area"].queryset = areas
 
     @classmethod
     def initial_for(cls, fair: JobFair) -> dict:
-        return {name: getattr(fair, name) for name in cls.base_fields}
+        """The fair as input: its area and industry by code (what the page's lists and the API send)."""
+        return {**{name: getattr(fair, name) for name in cls.base_fields}, "area": fair.area_id,
+                "industry": fair.industry_id}
 
 
 class FairCancelForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=300, required=False)
+    """Cancelling a fair, with the reason if there is one."""
+
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=FAIR_CANCEL_REASON_MAX, required=False)
 
 
 class FairJoinForm(ServiceErrorsMixin, forms.Form):
-    vacancies = forms.ModelMultipleChoiceField(label=_("Vacancies you bring to the fair"), queryset=None,
-                                               widget=forms.CheckboxSelectMultiple)
+    """The published vacancies an employer brings to a fair, by id."""
 
-    def __init__(self, *args, vacancies, **kwargs):
+    vacancies = KnownRecordsField(label=_("Vacancies you bring to the fair"), queryset=None,
+                                  widget=forms.CheckboxSelectMultiple, unknown_code="unknown",
+                                  unknown_message=_("Some of these vacancies do not exist."))
+
+    def __init__(self, *args, vacancies=None, **kwargs):
+        """``vacancies``: those that may be chosen (the page: the employer's published ones)."""
         super().__init__(*args, **kwargs)
-        self.fields["vacancies"].queryset = vacancies
+        if vacancies is not None:
+            self.fields["vacancies"].queryset = vacancies
 
 
 class SlotOfferForm(ServiceErrorsMixin, forms.Form):
+    """A remote interview slot an employer offers at a fair it has joined."""
+
     starts_at = forms.DateTimeField(label=_("Interview starts at"), widget=datetime_input())
-    minutes = forms.IntegerField(label=_("Length in minutes"), initial=20, min_value=SLOT_MINUTES_MIN,
-                                 max_value=SLOT_MINUTES_MAX)
+    minutes = forms.IntegerField(label=_("Length in minutes"), initial=SLOT_MINUTES_DEFAULT,
+                                 min_value=SLOT_MINUTES_MIN, max_value=SLOT_MINUTES_MAX)
     # A plain text field: the service refuses anything but https:// with its own clear message.
     meeting_link = forms.CharField(label=_("Meeting link"), max_length=MEETING_LINK_MAX,
                                    widget=forms.URLInput(attrs={"placeholder": "https://"}),
                                    help_text=_("The video meeting address, starting with https://. "
                                                "Only the job seeker who books the slot sees it."))
-    vacancy = forms.ModelChoiceField(label=_("For vacancy"), queryset=None, required=False,
-                                     empty_label=_("Any of our vacancies"))
+    vacancy = KnownRecordField(label=_("For vacancy"), queryset=None, required=False,
+                               empty_label=_("Any of our vacancies"), unknown_code="unknown",
+                               unknown_message=_("This vacancy does not exist."))
 
-    def __init__(self, *args, vacancies, **kwargs):
+    def __init__(self, *args, vacancies=None, **kwargs):
+        """``vacancies``: those the slot may be for (the page: the ones brought to the fair)."""
         super().__init__(*args, **kwargs)
-        self.fields["vacancy"].queryset = vacancies
+        if vacancies is not None:
+            self.fields["vacancy"].queryset = vacancies
 
 
 class FairPublicFilter(django_filters.FilterSet):

@@ -1,18 +1,26 @@
 """Forms and filters of the seeker pages, the employer's applicant pages and the clerks' referral
-pages. They parse and validate input; the services in jobs/services/ do the writing and repeat the
-checks that matter, so the API behaves the same."""
+pages, and the one declaration of each of these inputs: the API validates request bodies with the
+same forms (``jobs.api.inputs``). Forms parse; the services in jobs/services/ check the business
+rules (levels, ranges, dates) and name the field at fault. The steps a form offers come from the
+record's moves (``portal.workflow.available_moves``)."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jobs.constants import (
-    APPLICATION_TRANSITIONS,
-    REFERRAL_TRANSITIONS,
-    SALARY_CEILING,
+    APPLICATION_NOTE_MAX,
+    COVER_NOTE_MAX,
+    EMPLOYER_APPLICATION_MOVES,
+    REFERRAL_NOTE_MAX,
+    REFERRAL_OUTCOMES,
+    REFUSAL_REASON_MAX,
+    SKILLS_MAX,
+    SUMMARY_MAX,
     ApplicationStatus,
     ReferralOutcome,
     RefusalBy,
@@ -24,59 +32,111 @@ from jobs.selectors.seekers import (
     occupation_middle_groups_by_major,
     occupations_by_codes,
 )
-from jobs.services.applications import COVER_NOTE_MAX, EMPLOYER_MOVES, NOTE_MAX
-from jobs.services.seekers import EXPERIENCE_MAX, SKILLS_MAX, SUMMARY_MAX
-from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
+from portal.models import Area
 from portal.reference.education import Education
+from portal.reference.models import Occupation
 from portal.widgets import AreaField
 
 
+class CodesField(forms.MultipleChoiceField):
+    """Several reference records chosen from a list (or given by code through the API); the records
+    come out. Codes no record has are an error that names them; whether a record suits (its level)
+    is the service's to say."""
+
+    model: type = None
+    unknown_message = ""
+    unknown_code = ""
+
+    def lookup(self, codes: list[str]) -> list:  # pragma: no cover - every field defines it
+        raise NotImplementedError
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str):  # one code from the API instead of a list
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        return [item if isinstance(item, self.model) else str(item).strip() for item in value]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def clean(self, value):
+        value = super().clean(value)
+        records = [item for item in value if isinstance(item, self.model)]
+        codes = [item for item in value if not isinstance(item, self.model)]
+        found = self.lookup(codes)
+        unknown = sorted(set(codes) - {record.code for record in found})
+        if unknown:
+            raise ValidationError(self.unknown_message % {"codes": ", ".join(unknown)}, code=self.unknown_code)
+        return [*records, *found]
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return [item.code if isinstance(item, self.model) else item for item in value]
+        return value
+
+
+class OccupationsField(CodesField):
+    model = Occupation
+    unknown_message = _("Unknown occupation codes: %(codes)s.")
+    unknown_code = "unknown_occupation"
+
+    def lookup(self, codes):
+        return occupations_by_codes(codes=codes)
+
+
+class AreasField(CodesField):
+    model = Area
+    unknown_message = _("Unknown division codes: %(codes)s.")
+    unknown_code = "unknown_area"
+
+    def lookup(self, codes):
+        return areas_by_codes(codes=codes)
+
+
 class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
-    area = AreaField(label=_("Residence community"), allowed_levels={AreaLevel.COMMUNITY})
+    area = AreaField(label=_("Residence community"), help_text=_("Choose down to your community."))
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
-    experience_years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=EXPERIENCE_MAX,
-                                          initial=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    experience_years = forms.IntegerField(label=_("Years of experience"), initial=0,
+                                          widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
                              help_text=_("For example: 电焊, forklift licence, bookkeeping."))
-    wanted_occupations = forms.MultipleChoiceField(
+    wanted_occupations = OccupationsField(
         label=_("Wanted occupations"), required=False, widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Choose one or more (on a computer hold Ctrl or ⌘ to choose several)."))
-    wanted_areas = forms.MultipleChoiceField(
+    wanted_areas = AreasField(
         label=_("Wanted work areas (districts)"), required=False, widget=forms.SelectMultiple(attrs={"size": 7}),
         help_text=_("Leave empty if any district suits you."))
-    expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), min_value=0,
-                                         max_value=SALARY_CEILING, required=False,
-                                         widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False,
+                                         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     summary = forms.CharField(label=_("About me"), max_length=SUMMARY_MAX, required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
     is_graduate = forms.BooleanField(label=_("I am a recent graduate"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wanted_occupations"].choices = [
+        self.fields["wanted_occupations"].choices = lambda: [
             (major.name, [(middle.code, f"{middle.code} {middle.name}") for middle in middles])
             for major, middles in occupation_middle_groups_by_major()
         ]
-        self.fields["wanted_areas"].choices = [(area.code, area.name) for area in districts()]
+        self.fields["wanted_areas"].choices = lambda: [(area.code, area.name) for area in districts()]
 
     @classmethod
     def initial_from(cls, profile: SeekerProfile | None) -> dict:
         if profile is None:
             return {}
         return {
-            "area": profile.area, "education": profile.education, "experience_years": profile.experience_years,
-            "skills": profile.skills, "expected_salary": profile.expected_salary, "summary": profile.summary,
+            "area": profile.area.code, "education": profile.education,
+            "experience_years": profile.experience_years, "skills": profile.skills,
+            "expected_salary": profile.expected_salary, "summary": profile.summary,
             "is_graduate": profile.is_graduate,
             "wanted_occupations": [o.code for o in profile.wanted_occupations.all()],
             "wanted_areas": [a.code for a in profile.wanted_areas.all()],
         }
-
-    def clean_wanted_occupations(self):
-        return occupations_by_codes(codes=self.cleaned_data["wanted_occupations"])
-
-    def clean_wanted_areas(self):
-        return areas_by_codes(codes=self.cleaned_data["wanted_areas"])
 
 
 class ApplyForm(ServiceErrorsMixin, forms.Form):
@@ -87,17 +147,22 @@ class ApplyForm(ServiceErrorsMixin, forms.Form):
 
 
 class ApplicantMoveForm(ServiceErrorsMixin, forms.Form):
-    """One applicant's next step; rendered once per applicant with the application id as prefix."""
+    """One applicant's next step; on the page, rendered once per applicant (the application id is the
+    prefix) with the steps its moves allow; through the API, any of the employer's steps (the
+    service refuses one the application's status does not allow)."""
 
     status = forms.ChoiceField(label=_("Next step"))
     hired_on = forms.DateField(label=_("Hired on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=_("Required for a hire."))
-    note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
+    note = forms.CharField(label=_("Note"), max_length=APPLICATION_NOTE_MAX, required=False)
 
-    def __init__(self, *args, application: Application, **kwargs):
-        super().__init__(*args, prefix=f"a{application.pk}", **kwargs)
-        allowed = APPLICATION_TRANSITIONS.get(application.status, set())
-        self.fields["status"].choices = [(s.value, s.label) for s in EMPLOYER_MOVES if s in allowed]
+    def __init__(self, *args, application: Application | None = None, moves=None, **kwargs):
+        if application is not None:
+            kwargs.setdefault("prefix", f"a{application.pk}")
+        super().__init__(*args, **kwargs)
+        targets = EMPLOYER_APPLICATION_MOVES if moves is None else [move.target for move in moves.values()]
+        self.fields["status"].choices = [(ApplicationStatus(target).value, ApplicationStatus(target).label)
+                                         for target in targets if target in EMPLOYER_APPLICATION_MOVES]
 
     @property
     def has_moves(self) -> bool:
@@ -111,7 +176,7 @@ class ReferralCreateForm(ServiceErrorsMixin, forms.Form):
                                     error_messages={"invalid_choice": _("Choose a job seeker from the list.")})
     vacancy = forms.TypedChoiceField(label=_("Vacancy"), coerce=int, widget=forms.RadioSelect,
                                      error_messages={"invalid_choice": _("Choose a vacancy from the list.")})
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=REFERRAL_NOTE_MAX, required=False)
     seeker_q = forms.CharField(required=False, widget=forms.HiddenInput)
     vacancy_q = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -126,19 +191,23 @@ class ReferralCreateForm(ServiceErrorsMixin, forms.Form):
 
 
 class ReferralOutcomeForm(ServiceErrorsMixin, forms.Form):
+    """The outcome of a referral: on the page, the outcomes its moves allow; through the API, any
+    outcome (the service refuses one the referral's status does not allow)."""
+
     outcome = forms.ChoiceField(label=_("Outcome"))
     outcome_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("Required for a hire; today if left empty."))
     refused_by = forms.ChoiceField(label=_("Refused by"), required=False,
                                    choices=[("", "—"), *RefusalBy.choices])
-    refusal_reason = forms.CharField(label=_("Reason for refusal"), max_length=300, required=False,
+    refusal_reason = forms.CharField(label=_("Reason for refusal"), max_length=REFUSAL_REASON_MAX, required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}))
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), max_length=REFERRAL_NOTE_MAX, required=False)
 
-    def __init__(self, *args, referral: Referral, **kwargs):
+    def __init__(self, *args, referral: Referral | None = None, moves=None, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = REFERRAL_TRANSITIONS.get(referral.status, set())
-        self.fields["outcome"].choices = [(o.value, o.label) for o in ReferralOutcome if o in allowed]
+        targets = REFERRAL_OUTCOMES if moves is None else [move.target for move in moves.values()]
+        self.fields["outcome"].choices = [(ReferralOutcome(target).value, ReferralOutcome(target).label)
+                                          for target in targets if target in REFERRAL_OUTCOMES]
 
     @property
     def has_moves(self) -> bool:

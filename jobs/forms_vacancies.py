@@ -1,27 +1,40 @@
-"""Forms and filters of the vacancy pages. They parse input; services validate and write."""
+"""Forms and filters of the vacancy pages, and the one declaration of each vacancy input: the API
+validates request bodies with these same forms (``jobs.api.inputs``). Limits come from
+``jobs.constants``; the services check every business rule again and have the last word."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jobs.constants import (
+    BENEFITS_MAX,
+    CONTACT_NAME_MAX,
+    CONTACT_PHONE_MAX,
+    CREDIT_CODE_LENGTH,
     DESCRIPTION_MAX,
+    EXPERIENCE_MAX,
     HEADCOUNT_MAX,
+    MANUAL_CLOSE_REASONS,
+    RETURN_REASON_MAX,
     SALARY_CEILING,
     TITLE_MAX,
-    CloseReason,
+    VACANCY_OPEN_DAYS_DEFAULT,
     VacancyStatus,
     WorkingTime,
 )
-from jobs.models import Vacancy
+from jobs.models import Employer, Vacancy
 from jobs.selectors.employers import employer_for_staff, industries
 from jobs.selectors.vacancies import districts_in_scope, occupation_by_code, occupation_groups
-from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
 from portal.reference.education import Education
+from portal.reference.models import Occupation
 from portal.selectors import area_by_code
 from portal.widgets import AreaField
 
@@ -33,31 +46,47 @@ def _occupation_choices():
 
 
 class OccupationField(forms.ChoiceField):
-    """A middle group of 职业分类大典, chosen from a list grouped by major group."""
+    """An occupation of 职业分类大典, offered as middle groups grouped by major group; the code of
+    any known occupation is taken (the service says when it must be a middle group)."""
 
-    default_error_messages = {"invalid_choice": _("Unknown occupation; please choose from the list.")}
+    default_error_messages = {"unknown_occupation": _("Unknown occupation; please choose from the list.")}
 
     def __init__(self, **kwargs):
         super().__init__(choices=_occupation_choices, **kwargs)
 
     def clean(self, value):
-        code = super().clean(value)
-        return occupation_by_code(code=code) if code else None
+        if isinstance(value, Occupation):
+            return value
+        code = self.to_python(value).strip()
+        if code in self.empty_values:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        occupation = occupation_by_code(code=code)
+        if occupation is None:
+            raise ValidationError(self.error_messages["unknown_occupation"], code="unknown_occupation")
+        return occupation
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Occupation) else value
 
 
 class VacancyForm(ServiceErrorsMixin, forms.Form):
+    """A vacancy's details, as the employer (or a clerk on its behalf) posts or changes them."""
+
     title = forms.CharField(label=_("Job title"), max_length=TITLE_MAX)
     occupation = OccupationField(label=_("Occupation"))
     industry = forms.ModelChoiceField(label=_("Industry"), queryset=industries(), empty_label=CHOOSE,
                                       error_messages={"invalid_choice": _("Unknown industry; please choose again.")})
-    area = AreaField(label=_("Workplace"), allowed_levels={AreaLevel.STREET, AreaLevel.COMMUNITY},
+    area = AreaField(label=_("Workplace"),
                      help_text=_("Choose the street, or the community if you know it. The district employment "
                                  "service there reviews the vacancy."))
     headcount = forms.IntegerField(label=_("Headcount"), min_value=1, max_value=HEADCOUNT_MAX, initial=1)
     salary_min = forms.IntegerField(label=_("Minimum monthly salary (yuan)"), min_value=0, max_value=SALARY_CEILING)
     salary_max = forms.IntegerField(label=_("Maximum monthly salary (yuan)"), min_value=0, max_value=SALARY_CEILING)
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
-    experience_years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=50, initial=0)
+    experience_years = forms.IntegerField(label=_("Years of experience"), min_value=0, max_value=EXPERIENCE_MAX,
+                                          initial=0)
     working_time = forms.ChoiceField(label=_("Working time"), choices=WorkingTime.choices,
                                      initial=WorkingTime.FULL_TIME)
     description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX, strip=False,
@@ -65,10 +94,10 @@ class VacancyForm(ServiceErrorsMixin, forms.Form):
                                   help_text=lazy(lambda: _("Duties, requirements and working hours. Plain text; "
                                                            "at most %(limit)d characters.")
                                                  % {"limit": DESCRIPTION_MAX}, str)())
-    benefits = forms.CharField(label=_("Benefits"), max_length=300, required=False,
+    benefits = forms.CharField(label=_("Benefits"), max_length=BENEFITS_MAX, required=False,
                                help_text=_("For example: 五险一金, meals, housing."))
-    contact_name = forms.CharField(label=_("Contact person"), max_length=40)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20,
+    contact_name = forms.CharField(label=_("Contact person"), max_length=CONTACT_NAME_MAX)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=CONTACT_PHONE_MAX,
                                     widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     closing_date = forms.DateField(label=_("Closing date"),
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -86,16 +115,24 @@ class VacancyForm(ServiceErrorsMixin, forms.Form):
 
     @classmethod
     def initial_from(cls, vacancy: Vacancy) -> dict:
+        """The vacancy as input: reference records by code (what the page's lists and the API send)."""
         initial = {name: getattr(vacancy, name) for name in cls.SERVICE_FIELDS}
-        initial.update(occupation=vacancy.occupation_id, industry=vacancy.industry_id)
+        initial.update(occupation=vacancy.occupation_id, industry=vacancy.industry_id, area=vacancy.area.code)
         return initial
+
+    @classmethod
+    def initial_for(cls, employer: Employer) -> dict:
+        """Sensible defaults for a new vacancy of this employer."""
+        return {"industry": employer.industry_id, "contact_name": employer.contact_name,
+                "contact_phone": employer.contact_phone,
+                "closing_date": timezone.localdate() + datetime.timedelta(days=VACANCY_OPEN_DAYS_DEFAULT)}
 
 
 class StaffVacancyForm(VacancyForm):
     """A clerk posts a vacancy on behalf of a verified employer in the clerk's area."""
 
     employer = forms.CharField(
-        label=_("Employer's unified social credit code"), max_length=18,
+        label=_("Employer's unified social credit code"), max_length=CREDIT_CODE_LENGTH,
         help_text=_("The employer must be registered in your area and verified."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}))
 
@@ -115,15 +152,15 @@ class StaffVacancyForm(VacancyForm):
 
 class VacancyReturnForm(ServiceErrorsMixin, forms.Form):
     prefix = "return"
-    reason = forms.CharField(label=_("What should the employer correct?"), max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    # Required, but the service says so (with what the reason is for), for the page and the API alike.
+    reason = forms.CharField(label=_("What should the employer correct?"), max_length=RETURN_REASON_MAX,
+                             required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class VacancyCloseForm(ServiceErrorsMixin, forms.Form):
     prefix = "close"
     reason = forms.ChoiceField(label=_("Reason for closing"),
-                               choices=[(CloseReason.FILLED, CloseReason.FILLED.label),
-                                        (CloseReason.WITHDRAWN, CloseReason.WITHDRAWN.label)])
+                               choices=[(reason.value, reason.label) for reason in MANUAL_CLOSE_REASONS])
 
 
 class VacancyReviewFilter(django_filters.FilterSet):

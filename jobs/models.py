@@ -11,10 +11,38 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jobs.constants import (
+    AGENCY_ADDRESS_MAX,
+    AGENCY_NAME_MAX,
+    AGENCY_PHONE_MAX,
+    AGENCY_SCOPE_MAX,
+    BENEFITS_MAX,
+    CONTACT_NAME_MAX,
+    CONTACT_PHONE_MAX,
+    COVER_NOTE_MAX,
+    CREDIT_CODE_LENGTH,
     DESCRIPTION_MAX,
+    EMPLOYER_ADDRESS_MAX,
+    EMPLOYER_INTRODUCTION_MAX,
+    EMPLOYER_NAME_MAX,
+    EMPLOYER_REASON_MAX,
+    EXPERIENCE_MAX,
+    FAIR_TITLE_MAX,
+    FAIR_VENUE_MAX,
     HEADCOUNT_MAX,
+    LICENCE_HOLDER_MAX,
+    LICENCE_NUMBER_MAX,
+    LICENCE_REASON_MAX,
+    MEETING_LINK_MAX,
     OPEN_APPLICATION_STATUSES,
+    REFERRAL_NOTE_MAX,
+    REFUSAL_REASON_MAX,
+    RETURN_REASON_MAX,
     SALARY_CEILING,
+    SKILLS_MAX,
+    SLOT_MINUTES_MAX,
+    SLOT_MINUTES_MIN,
+    SUMMARY_MAX,
+    SUPERVISION_FINDINGS_MAX,
     TITLE_MAX,
     ApplicationStatus,
     CloseReason,
@@ -40,17 +68,17 @@ class Employer(AreaOwnedModel):
 
     account = models.OneToOneField(User, on_delete=models.PROTECT, null=True, blank=True, related_name="employer",
                                    verbose_name=_("account"))
-    name = models.CharField(_("name"), max_length=100)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True,
+    name = models.CharField(_("name"), max_length=EMPLOYER_NAME_MAX)
+    credit_code = models.CharField(_("unified social credit code"), max_length=CREDIT_CODE_LENGTH, unique=True,
                                    validators=[validate_credit_code])
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, verbose_name=_("industry"))
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=40)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
-    introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
+    address = models.CharField(_("address"), max_length=EMPLOYER_ADDRESS_MAX, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=CONTACT_NAME_MAX)
+    contact_phone = models.CharField(_("contact phone"), max_length=CONTACT_PHONE_MAX)
+    introduction = models.TextField(_("introduction"), max_length=EMPLOYER_INTRODUCTION_MAX, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=EmployerStatus.choices,
                               default=EmployerStatus.PENDING)
-    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=EMPLOYER_REASON_MAX, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name=_("verified by"))
@@ -90,13 +118,13 @@ class Vacancy(AreaOwnedModel):
                                              validators=[MaxValueValidator(SALARY_CEILING)])
     education = models.CharField(_("education"), max_length=24, choices=Education.choices, default=Education.NONE)
     experience_years = models.PositiveSmallIntegerField(_("years of experience"), default=0,
-                                                        validators=[MaxValueValidator(50)])
+                                                        validators=[MaxValueValidator(EXPERIENCE_MAX)])
     working_time = models.CharField(_("working time"), max_length=16, choices=WorkingTime.choices,
                                     default=WorkingTime.FULL_TIME)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX)
-    benefits = models.CharField(_("benefits"), max_length=300, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=40)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    benefits = models.CharField(_("benefits"), max_length=BENEFITS_MAX, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=CONTACT_NAME_MAX)
+    contact_phone = models.CharField(_("contact phone"), max_length=CONTACT_PHONE_MAX)
     closing_date = models.DateField(_("closing date"))
     is_public_welfare = models.BooleanField(_("public-welfare post"), default=False)
     open_to_hard_to_employ = models.BooleanField(_("open to hard-to-employ people"), default=False)
@@ -104,7 +132,7 @@ class Vacancy(AreaOwnedModel):
 
     status = models.CharField(_("status"), max_length=16, choices=VacancyStatus.choices,
                               default=VacancyStatus.PENDING)
-    return_reason = models.CharField(_("reason for return"), max_length=300, blank=True)
+    return_reason = models.CharField(_("reason for return"), max_length=RETURN_REASON_MAX, blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=16, choices=CloseReason.choices, blank=True)
     posted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("posted by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -139,14 +167,14 @@ class SeekerProfile(AreaOwnedModel):
                                    verbose_name=_("account"))
     education = models.CharField(_("education"), max_length=24, choices=Education.choices, default=Education.NONE)
     experience_years = models.PositiveSmallIntegerField(_("years of experience"), default=0,
-                                                        validators=[MaxValueValidator(50)])
-    skills = models.CharField(_("skills"), max_length=300, blank=True)
+                                                        validators=[MaxValueValidator(EXPERIENCE_MAX)])
+    skills = models.CharField(_("skills"), max_length=SKILLS_MAX, blank=True)
     wanted_occupations = models.ManyToManyField(Occupation, blank=True, related_name="+",
                                                 verbose_name=_("wanted occupations"))
     wanted_areas = models.ManyToManyField(Area, blank=True, related_name="+", verbose_name=_("wanted work areas"))
     expected_salary = models.PositiveIntegerField(_("expected monthly salary (yuan)"), null=True, blank=True,
                                                   validators=[MaxValueValidator(SALARY_CEILING)])
-    summary = models.TextField(_("about me"), max_length=2000, blank=True)
+    summary = models.TextField(_("about me"), max_length=SUMMARY_MAX, blank=True)
     is_graduate = models.BooleanField(_("recent graduate"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -167,7 +195,7 @@ class Application(AreaOwnedModel):
                                verbose_name=_("job seeker"))
     status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.SUBMITTED)
-    cover_note = models.TextField(_("note to the employer"), max_length=1000, blank=True)
+    cover_note = models.TextField(_("note to the employer"), max_length=COVER_NOTE_MAX, blank=True)
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
 
@@ -208,8 +236,8 @@ class Referral(AreaOwnedModel):
                               default=ReferralOutcome.PENDING)
     outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
     refused_by = models.CharField(_("refused by"), max_length=16, choices=RefusalBy.choices, blank=True)
-    refusal_reason = models.CharField(_("reason for refusal"), max_length=300, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=REFUSAL_REASON_MAX, blank=True)
+    note = models.CharField(_("note"), max_length=REFERRAL_NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-referred_at", "-id"]
@@ -229,10 +257,10 @@ class Referral(AreaOwnedModel):
 class JobFair(AreaOwnedModel):
     """专场招聘. ``area`` is the organising window's area (city, district or street)."""
 
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("title"), max_length=FAIR_TITLE_MAX)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("Empty for an online fair."))
+    venue = models.CharField(_("venue"), max_length=FAIR_VENUE_MAX, blank=True, help_text=_("Empty for an online fair."))
     is_online = models.BooleanField(_("online"), default=False)
     target_group = models.CharField(_("target group"), max_length=24, choices=FairTargetGroup.choices,
                                     default=FairTargetGroup.GENERAL)
@@ -299,8 +327,8 @@ class InterviewSlot(models.Model):
                                 verbose_name=_("vacancy"))
     starts_at = models.DateTimeField(_("starts at"))
     minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=20,
-                                               validators=[MinValueValidator(5), MaxValueValidator(240)])
-    meeting_link = models.URLField(_("meeting link"), max_length=300)
+                                               validators=[MinValueValidator(SLOT_MINUTES_MIN), MaxValueValidator(SLOT_MINUTES_MAX)])
+    meeting_link = models.URLField(_("meeting link"), max_length=MEETING_LINK_MAX)
     booked_by = models.ForeignKey(SeekerProfile, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="interview_slots", verbose_name=_("booked by"))
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
@@ -314,19 +342,19 @@ class InterviewSlot(models.Model):
 class Agency(AreaOwnedModel):
     """职业中介机构 with its licence. ``area`` is the supervising district (or below)."""
 
-    name = models.CharField(_("name"), max_length=100)
-    licence_number = models.CharField(_("licence number"), max_length=40, unique=True)
-    holder = models.CharField(_("licence holder"), max_length=60)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True,
+    name = models.CharField(_("name"), max_length=AGENCY_NAME_MAX)
+    licence_number = models.CharField(_("licence number"), max_length=LICENCE_NUMBER_MAX, unique=True)
+    holder = models.CharField(_("licence holder"), max_length=LICENCE_HOLDER_MAX)
+    credit_code = models.CharField(_("unified social credit code"), max_length=CREDIT_CODE_LENGTH, blank=True,
                                    validators=[validate_credit_code])
-    scope = models.CharField(_("business scope"), max_length=300)
-    address = models.CharField(_("address"), max_length=200)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    scope = models.CharField(_("business scope"), max_length=AGENCY_SCOPE_MAX)
+    address = models.CharField(_("address"), max_length=AGENCY_ADDRESS_MAX)
+    contact_phone = models.CharField(_("contact phone"), max_length=AGENCY_PHONE_MAX, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     status = models.CharField(_("licence status"), max_length=16, choices=LicenceStatus.choices,
                               default=LicenceStatus.VALID)
-    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=LICENCE_REASON_MAX, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -347,7 +375,7 @@ class SupervisionRecord(AreaOwnedModel):
                                verbose_name=_("agency"))
     inspected_on = models.DateField(_("inspected on"))
     inspector = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector"))
-    findings = models.TextField(_("findings"), max_length=2000)
+    findings = models.TextField(_("findings"), max_length=SUPERVISION_FINDINGS_MAX)
     result = models.CharField(_("result"), max_length=16, choices=SupervisionResult.choices)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

@@ -10,8 +10,9 @@ class PolicyConfig(AppConfig):
         from celery.schedules import crontab
 
         from policy.constants import PolicyEvent
+        from policy.selectors.documents import documents_awaiting_review_count
         from portal import registry
-        from portal.registry import PUBLIC, SECTION_PUBLIC, SECTION_STAFF, STAFF, nav
+        from portal.registry import PUBLIC, SECTION_PUBLIC, SECTION_STAFF, STAFF, Counter, nav
 
         registry.register_urls(prefix="policy", module="policy.urls")
         registry.register_audit_events(PolicyEvent)
@@ -21,6 +22,10 @@ class PolicyConfig(AppConfig):
             nav("policy:course-list", _("Training courses"), PUBLIC, section=SECTION_PUBLIC, order=22),
             nav("staff-policy:document-list", _("Policy editing"), STAFF, section=SECTION_STAFF, order=30),
         )
+        registry.register_counter(Counter(
+            key="policy.documents_awaiting_review", label=_("Policy documents awaiting my review"),
+            url_name="staff-policy:document-list", count=documents_awaiting_review_count, audiences=(STAFF,)))
+        registry.register_search("policy:document-search", _("Search policies"))
         registry.register_schedule("policy-documents-expire-nightly", task="policy.tasks.documents_expire",
                                    schedule=crontab(hour=0, minute=20))
         registry.register_api_enums({

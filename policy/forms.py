@@ -1,22 +1,31 @@
-"""Forms of the policy pages. They parse input; the services in policy/services/ decide and write."""
+"""Forms of policy publishing: one form per input, used by the pages and by the API (which answers a
+form's errors with ``portal.api_base.raise_form_errors``). They parse input; the services in
+policy/services/ are the one validator of business rules, and decide and write."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from policy.constants import (
+    ADDRESS_MAX,
     BODY_MAX,
     CATEGORY_MAX,
     COURSE_AREA_LEVELS,
     COURSE_TITLE_MAX,
+    FEES_MAX,
+    HOURS_MAX,
     ISSUER_MAX,
     NOTE_MAX,
     NUMBER_MAX,
+    PHONE_MAX,
+    PROVIDER_MAX,
     SOURCE_MAX,
     TITLE_MAX,
+    WINDOW_NAME_MAX,
     WORKING_DAYS_MAX,
     CourseStatus,
     DocumentStatus,
@@ -24,7 +33,7 @@ from policy.constants import (
     Service,
     Validity,
 )
-from policy.models import PolicyDocument, ServiceWindow, TrainingCourse
+from policy.models import PolicyDocument, ServiceGuide, ServiceWindow, TrainingCourse
 from policy.selectors.courses import (
     CourseFilters,
     district_choices,
@@ -35,7 +44,7 @@ from policy.selectors.documents import (
     SORT_DATE,
     SORT_RELEVANCE,
     DocumentFilters,
-    editable_document_areas,
+    relation_target_by_number,
 )
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
@@ -104,18 +113,39 @@ class WindowAreaForm(forms.Form):
     """Where the reader lives, to show the window that serves them."""
 
     area = AreaField(label=_("Your area"), required=False,
-                     help_text=_("Choose your district, street or community to see where to go."))
+                      help_text=_("Choose your district, street or community to see where to go."))
 
 
 # --- Staff: documents --------------------------------------------------------------------------
 
 
 class DocumentAreaField(forms.ModelChoiceField):
+    """Where a document applies, by division code. Pages offer the areas the user writes for; the
+    API accepts any known code and the service decides (out of scope is not found)."""
+
     def label_from_instance(self, area):
         return area.name if area.level != AreaLevel.DISTRICT else f"— {area.name}"
 
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            raise ValidationError(exc.message, code="unknown_area", params=exc.params) from exc
 
-class DocumentForm(ServiceErrorsMixin, forms.Form):
+
+class AreaChoiceMixin:
+    """``areas``: the choices of the ``area`` field (pages: ``editable_document_areas(user)``; the API:
+    every area). With one choice, a new form starts on it."""
+
+    def set_areas(self, areas: QuerySet[Area], *, first: bool = False) -> None:
+        self.fields["area"].queryset = areas
+        if not self.is_bound and (first or len(areas) == 1) and areas:
+            self.initial.setdefault("area", areas[0])
+
+
+class DocumentForm(AreaChoiceMixin, ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     document_number = forms.CharField(label=_("Document number"), max_length=NUMBER_MAX, required=False,
                                       help_text=_("Such as 武政办〔2009〕138号; leave empty if it has none."))
@@ -133,40 +163,47 @@ class DocumentForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("What changed"), max_length=NOTE_MAX, required=False,
                            help_text=_("A short note kept with this version."))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, areas: QuerySet[Area], **kwargs):
         super().__init__(*args, **kwargs)
-        areas = editable_document_areas(user)
-        self.fields["area"].queryset = editable_document_areas(user)
-        if len(areas) == 1 and not self.is_bound:
-            self.initial.setdefault("area", areas[0])
+        self.set_areas(areas)
 
     @classmethod
     def initial_for(cls, document: PolicyDocument) -> dict:
+        """The document's values as the form takes them (pages: the edit form; the API: what a
+        partial change leaves as it is)."""
         return {name: getattr(document, name) for name in cls.base_fields if name != "note"}
 
 
-class ImportForm(ServiceErrorsMixin, forms.Form):
+class ImportForm(AreaChoiceMixin, ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("Document file"), required=False,
                            help_text=_("A text file in the law library's format: metadata lines such as "
                                        "【发布文号】, then the title and the text."))
-    area = DocumentAreaField(label=_("Applies to"), queryset=Area.objects.none(),
+    area = DocumentAreaField(label=_("Applies to"), queryset=Area.objects.none(), required=False, empty_label=None,
                              help_text=_("For a new document; a document imported again keeps its own."))
-    # The text of the previewed file, sent back when the editor confirms.
+    # The text of the previewed file, sent back when the editor confirms (or sent by the API).
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"hidden": True, "rows": 1}))
     file_name = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Save, not only preview (the page's confirm button says so by its name).
+    apply = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, areas: QuerySet[Area], **kwargs):
         super().__init__(*args, **kwargs)
-        areas = editable_document_areas(user)
-        self.fields["area"].queryset = areas
-        if areas and not self.is_bound:
-            self.initial.setdefault("area", areas[0])
+        self.set_areas(areas, first=True)
 
     def clean(self):
         data = super().clean()
         if not data.get("file") and not data.get("text"):
             self.add_error("file", forms.ValidationError(_("Choose the file to import."), code="required"))
         return data
+
+    def source(self) -> tuple[str, str]:
+        """The text to import and its file name (a ValidationError on ``file`` if it cannot be read)."""
+        from policy.services.imports import import_text_from_bytes
+
+        upload = self.cleaned_data.get("file")
+        if upload:
+            return import_text_from_bytes(upload.read()), upload.name
+        return self.cleaned_data["text"], self.cleaned_data.get("file_name") or ""
 
 
 class NoteForm(ServiceErrorsMixin, forms.Form):
@@ -181,7 +218,13 @@ class RelationForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("This document"), choices=RelationKind.choices)
     target = forms.CharField(label=_("Document number of the other document"), max_length=NUMBER_MAX)
 
-    service_field_names = {"target": "target"}
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_target(self) -> PolicyDocument | None:
+        """The document with that number in any spelling (None: the service says none is there)."""
+        return relation_target_by_number(number=self.cleaned_data["target"], fetched_by=self.user)
 
 
 class AttachmentForm(ServiceErrorsMixin, forms.Form):
@@ -205,11 +248,14 @@ class StaffDocumentFilter(django_filters.FilterSet):
 
 
 class StepsField(forms.CharField):
-    """The process, one step a line: ``name | what happens | working days`` (the last two optional)."""
+    """The process, one step a line: ``name | what happens | working days`` (the last two optional);
+    the API sends a list of ``{"title", "detail", "days"}`` (the service checks each)."""
 
     widget = forms.Textarea(attrs={"rows": 6})
 
     def to_python(self, value):
+        if isinstance(value, list):
+            return value
         text = super().to_python(value) or ""
         steps = []
         for number, line in enumerate((row for row in text.splitlines() if row.strip()), start=1):
@@ -231,9 +277,13 @@ class StepsField(forms.CharField):
 
 
 class LinesField(forms.CharField):
+    """Items one a line (the API sends a list)."""
+
     widget = forms.Textarea(attrs={"rows": 4})
 
     def to_python(self, value):
+        if isinstance(value, list):
+            return [" ".join(str(item).split()) for item in value if str(item).strip()]
         text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -252,24 +302,49 @@ class GuideForm(ServiceErrorsMixin, forms.Form):
                                    "“审核 | 窗口审核材料 | 5”."))
     time_limit_days = forms.IntegerField(label=_("Time limit (working days)"), min_value=1,
                                          max_value=WORKING_DAYS_MAX)
-    fees = forms.CharField(label=_("Fees"), max_length=100, required=False, help_text=_("Such as 免费 (free)."))
+    fees = forms.CharField(label=_("Fees"), max_length=FEES_MAX, required=False, help_text=_("Such as 免费 (free)."))
     policy = forms.CharField(label=_("Policy basis (document number)"), max_length=NUMBER_MAX, required=False)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        """``editing``: a guide keeps its service, so the form has none."""
         super().__init__(*args, **kwargs)
+        self.user = user
         if editing:
             del self.fields["service"]
 
+    def clean_policy(self) -> PolicyDocument | None:
+        number = self.cleaned_data["policy"]
+        if not number:
+            return None
+        document = relation_target_by_number(number=number, fetched_by=self.user)
+        if document is None:
+            raise ValidationError(_("No document has the number %(number)s."), code="unknown",
+                                  params={"number": number})
+        return document
+
+    @classmethod
+    def initial_for(cls, guide: ServiceGuide) -> dict:
+        initial = {name: getattr(guide, name) for name in cls.base_fields if name not in ("service", "policy")}
+        initial["policy"] = guide.policy.document_number if guide.policy else ""
+        return initial
+
 
 class WindowForm(ServiceErrorsMixin, forms.Form):
-    area = AreaField(label=_("Area"), allowed_levels=[AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY])
-    name = forms.CharField(label=_("Name"), max_length=100)
-    address = forms.CharField(label=_("Address"), max_length=200)
-    phone = forms.CharField(label=_("Phone"), max_length=40)
-    hours = forms.CharField(label=_("Opening hours"), max_length=200)
+    area = AreaField(label=_("Area"))
+    name = forms.CharField(label=_("Name"), max_length=WINDOW_NAME_MAX)
+    address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX)
+    phone = forms.CharField(label=_("Phone"), max_length=PHONE_MAX)
+    hours = forms.CharField(label=_("Opening hours"), max_length=HOURS_MAX)
     services = forms.MultipleChoiceField(label=_("Services handled"), choices=Service.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple,
                                          help_text=_("Leave all unticked if the window handles every service."))
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        """``editing``: a window stays in its area (another area gets a window of its own), so the
+        form has no area."""
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["area"]
 
     @classmethod
     def initial_for(cls, window: ServiceWindow) -> dict:
@@ -286,15 +361,15 @@ class OccupationField(forms.ModelChoiceField):
 
 class CourseForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=COURSE_TITLE_MAX)
-    provider = forms.CharField(label=_("Training provider"), max_length=100)
+    provider = forms.CharField(label=_("Training provider"), max_length=PROVIDER_MAX)
     occupation = OccupationField(label=_("Occupation"), queryset=Occupation.objects.none())
     starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
     ends_on = forms.DateField(label=_("Ends on"), widget=date_input())
     area = AreaField(label=_("Area"), allowed_levels=COURSE_AREA_LEVELS,
-                     help_text=_("The district, street or community where the course is held."))
-    address = forms.CharField(label=_("Address"), max_length=200)
+                      help_text=_("The district, street or community where the course is held."))
+    address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX)
     cost = forms.IntegerField(label=_("Cost (yuan)"), min_value=0)
-    subsidy = forms.IntegerField(label=_("Subsidy (yuan)"), min_value=0, initial=0)
+    subsidy = forms.IntegerField(label=_("Subsidy (yuan)"), min_value=0, initial=0, required=False)
     seats = forms.IntegerField(label=_("Seats"), min_value=1)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -11,13 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from policy.constants import (
+    ADDRESS_MAX,
+    ATTACHMENT_NAME_MAX,
     CATEGORY_MAX,
+    CONTENT_TYPE_MAX,
     COURSE_TITLE_MAX,
+    FEES_MAX,
+    HOURS_MAX,
     ISSUER_MAX,
     NOTE_MAX,
     NUMBER_MAX,
+    PHONE_MAX,
+    PROVIDER_MAX,
     SOURCE_MAX,
     TITLE_MAX,
+    WINDOW_NAME_MAX,
     CourseStatus,
     DocumentStatus,
     RelationKind,
@@ -63,6 +71,9 @@ class PolicyDocument(AreaOwnedModel):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Who saved the working copy (the latest version): the maker a reviewer must not be.
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("saved by"))
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     # What the last import found inconsistent: [{"code": …, "message": …}], shown to editors.
     import_notes = models.JSONField(_("import notes"), default=list, blank=True)
@@ -177,8 +188,8 @@ class PolicyAttachment(models.Model):
 
     document = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, related_name="attachments",
                                  verbose_name=_("document"))
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
+    name = models.CharField(_("file name"), max_length=ATTACHMENT_NAME_MAX)
+    content_type = models.CharField(_("content type"), max_length=CONTENT_TYPE_MAX)
     size = models.PositiveIntegerField(_("size"))
     data = models.BinaryField(_("content"))
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -205,7 +216,7 @@ class ServiceGuide(AreaOwnedModel):
     # The process: a list of {"title", "detail", "days"} (days: working days, may be 0).
     steps = models.JSONField(_("steps"), default=list, blank=True)
     time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"))
-    fees = models.CharField(_("fees"), max_length=100, blank=True)
+    fees = models.CharField(_("fees"), max_length=FEES_MAX, blank=True)
     policy = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="guides",
                                verbose_name=_("policy basis"))
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -224,10 +235,10 @@ class ServiceGuide(AreaOwnedModel):
 class ServiceWindow(AreaOwnedModel):
     """The service window (服务窗口) of one area: where to go, when, whom to call."""
 
-    name = models.CharField(_("name"), max_length=100)
-    address = models.CharField(_("address"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=40)
-    hours = models.CharField(_("opening hours"), max_length=200)
+    name = models.CharField(_("name"), max_length=WINDOW_NAME_MAX)
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX)
+    phone = models.CharField(_("phone"), max_length=PHONE_MAX)
+    hours = models.CharField(_("opening hours"), max_length=HOURS_MAX)
     # Services handled here (Service values); empty means every service.
     services = models.JSONField(_("services handled"), default=list, blank=True)
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -253,12 +264,12 @@ class TrainingCourse(AreaOwnedModel):
     """
 
     title = models.CharField(_("title"), max_length=COURSE_TITLE_MAX)
-    provider = models.CharField(_("training provider"), max_length=100)
+    provider = models.CharField(_("training provider"), max_length=PROVIDER_MAX)
     occupation = models.ForeignKey("portal.Occupation", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("occupation"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX)
     cost = models.PositiveIntegerField(_("cost (yuan)"))
     subsidy = models.PositiveIntegerField(_("subsidy (yuan)"), default=0)
     seats = models.PositiveSmallIntegerField(_("seats"))

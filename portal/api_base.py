@@ -185,7 +185,7 @@ class ServiceActionMixin:
     Refusals from the service become the one error format (``exception_handler``).
     """
 
-    def call(self, service, *, record: str | None = None, input=None, status: int = 200, **extra) -> Response:
+    def call(self, service, /, *, record: str | None = None, input=None, status: int = 200, **extra) -> Response:
         arguments = dict(extra)
         if record is not None:
             arguments[record] = self.get_object()
@@ -197,7 +197,9 @@ class ServiceActionMixin:
         return self.answer(result, status=status)
 
     def answer(self, record, *, status: int = 200, serializer_class=None) -> Response:
-        """``record`` as this viewset shows it, fresh from its queryset when still there."""
-        fresh = self.get_queryset().filter(pk=record.pk).first() or record
+        """``record`` as this viewset shows it, fresh from its queryset when it is one of the viewset's
+        records and still there (a sign-up made on a fair's action is answered as it is)."""
+        queryset = self.get_queryset()
+        fresh = (queryset.filter(pk=record.pk).first() if isinstance(record, queryset.model) else None) or record
         serializer_class = serializer_class or self.get_serializer_class()
         return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status)

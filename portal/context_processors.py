@@ -6,8 +6,20 @@ from django.urls import NoReverseMatch, reverse
 
 from portal import registry
 from portal.constants import AccountType, StaffRole
-from portal.registry import ADMINISTRATOR, CLERK, EMPLOYER, OFFICIAL, PUBLIC, SEEKER, STAFF, SUPERUSER
+from portal.registry import (
+    ADMINISTRATOR,
+    CLERK,
+    EMPLOYER,
+    OFFICIAL,
+    PUBLIC,
+    SEEKER,
+    STAFF,
+    SUPERUSER,
+)
 from portal.scoping import has_staff_role
+
+# The groups of the opened phone menu (and of the workbench's tools), in the registry's sections.
+# ``key`` lets a template pick a group (the workbench lists the staff and administration tools).
 
 
 def audiences_of(user) -> set[str]:
@@ -74,4 +86,17 @@ def navigation(request):
     best = max(matches, key=len, default=None)
     for item in nav:
         item["current"] = item["url"] == best
-    return {"nav_items": nav, "is_staff_member": STAFF in audiences}
+    return {"nav_items": nav, "nav_sections": _sections(nav),
+            "is_staff_member": bool(audiences.intersection((STAFF, SUPERUSER))),
+            "home_url": home_url_for(user)}
+
+
+def _sections(nav: list[dict]) -> list[dict]:
+    """The navigation in its registered sections (entries come sorted by section already)."""
+    sections: list[dict] = []
+    for item in nav:
+        if not sections or sections[-1]["section"] != item["section"]:
+            key, label = registry.SECTIONS.get(item["section"], (f"section-{item['section']}", ""))
+            sections.append({"section": item["section"], "key": key, "label": label, "items": []})
+        sections[-1]["items"].append(item)
+    return sections

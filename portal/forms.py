@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +89,10 @@ class StaffAccountForm(NewAccountForm):
                    "password1", "password2"]
 
 
+class PortalPasswordChangeForm(ServiceErrorsMixin, PasswordChangeForm):
+    """Django's password change form; the service checks and writes (and audits) the change."""
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
@@ -106,3 +110,8 @@ class HolidayDayForm(ServiceErrorsMixin, forms.Form):
         choices=[("holiday", _("Public holiday (no work)")),
                  ("working", _("Weekend day made a working day (调休)"))])
     name = forms.CharField(label=_("Name"), max_length=40, help_text=_("For example 春节, 国庆节."))
+
+
+class HolidayDayRemoveForm(ServiceErrorsMixin, forms.Form):
+    day = forms.DateField(label=_("Date"), error_messages={"required": _("Enter the date."),
+                                                            "invalid": _("This date is not in the calendar.")})

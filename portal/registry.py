@@ -11,7 +11,8 @@ The kernel knows no app by name. Each app registers:
 - the enums its API shows under one name (``register_api_enums``, for the OpenAPI schema);
 - the home page of an account type after login (``register_home``);
 - panels on a job seeker's or employer's own page ``/me/`` (``register_panel``): "my applications",
-  "my registration" …
+  "my registration" …;
+- its public search (``register_search``), offered where a visitor is stuck (the error pages).
 
 The kernel reads these: ``portal.urls`` mounts the patterns, the site shell draws the navigation,
 ``portal.audit`` accepts the event types, the Celery app runs the schedule and the workbench
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal.celery import app as celery_app
 
@@ -42,6 +44,13 @@ AUDIENCES = (PUBLIC, SEEKER, EMPLOYER, STAFF, CLERK, OFFICIAL, ADMINISTRATOR, SU
 # Where a navigation entry sits: public information, the account's own pages, staff tools,
 # administration. Within a section, entries keep the order of ``order`` then of registration.
 SECTION_PUBLIC, SECTION_OWN, SECTION_STAFF, SECTION_ADMIN = 10, 20, 30, 40
+# The sections' keys and headings in the menu.
+SECTIONS = {
+    SECTION_PUBLIC: ("public", _("Public services")),
+    SECTION_OWN: ("own", _("My services")),
+    SECTION_STAFF: ("staff", _("Staff tools")),
+    SECTION_ADMIN: ("admin", _("Administration and API")),
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class Counter:
     audiences: tuple[str, ...] = (STAFF,)
     overdue: bool = False
     order: int = 0
+    url_query: str = ""  # appended to the link: "status=pending" lands on the filtered list
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class _Registry:
     urls: list[UrlMount] = field(default_factory=list)
     homes: dict[str, str] = field(default_factory=dict)
     panels: dict[str, Panel] = field(default_factory=dict)
+    searches: list[tuple[str, Any]] = field(default_factory=list)
 
 
 _registry = _Registry()
@@ -239,3 +250,15 @@ def register_panel(panel: Panel) -> None:
 def panels() -> list[Panel]:
     indexed = list(enumerate(_registry.panels.values()))
     return [panel for _, panel in sorted(indexed, key=lambda pair: (pair[1].order, pair[0]))]
+
+
+# --- Public searches -----------------------------------------------------------------------------
+
+
+def register_search(url_name: str, label) -> None:
+    """A public search page taking ``?q=`` (vacancies, policies), offered on the error pages."""
+    _registry.searches.append((url_name, label))
+
+
+def searches() -> list[tuple[str, Any]]:
+    return list(_registry.searches)

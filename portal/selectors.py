@@ -87,8 +87,8 @@ def todo_counters(*, user: User) -> list[TodoCount]:
         if count is None:
             continue
         found.append((not (counter.overdue and count > 0), counter.order, order,
-                      TodoCount(key=counter.key, label=counter.label, url=reverse(counter.url_name), count=count,
-                                overdue=counter.overdue)))
+                      TodoCount(key=counter.key, label=counter.label, count=count, overdue=counter.overdue,
+                                url=reverse(counter.url_name) + (f"?{counter.url_query}" if counter.url_query else ""))))
     return [item[-1] for item in sorted(found, key=lambda item: item[:3])]
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from portal import services
@@ -21,9 +20,9 @@ from portal.celery import app as celery_app
 from portal.constants import StaffRole
 from portal.context_processors import home_url_for, is_staff_member
 from portal.filters import AuditEventFilter, RoleGrantFilter
-from portal.forms import LoginForm, SignUpForm, StaffAccountForm
+from portal.forms import LoginForm, PortalPasswordChangeForm, SignUpForm, StaffAccountForm
 from portal.models import AuditEvent, RoleGrant
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.selectors import audit_history, own_page_panels, todo_counters, user_active_grants
 
@@ -38,19 +37,18 @@ class SignUpView(FormView):
     template_name = "registration/signup.html"
     form_class = SignUpForm
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            user = services.user_sign_up(
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if not form.submit(lambda data: services.user_sign_up(
                 username=data["username"], password=data["password1"], account_type=data["account_type"],
                 full_name=data["full_name"], phone=data["phone"], email=data["email"],
-                ip_address=client_ip(self.request))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+                ip_address=client_ip(request))):
             return self.form_invalid(form)
+        user = form.result
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
-        return redirect("home")
+        # Signing up logs in: the new account lands on its own home, as after any login.
+        return redirect(home_url_for(user))
 
 
 @scope_exempt("Login page.")
@@ -99,22 +97,20 @@ class LogoutView(auth_views.LogoutView):
 @scope_exempt("Changes the user's own password.")
 class PasswordChangeView(LoginRequiredMixin, FormView):
     template_name = "registration/password_change.html"
-    form_class = PasswordChangeForm
+    form_class = PortalPasswordChangeForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def form_valid(self, form):
-        try:
-            user = services.user_password_change(
-                user=self.request.user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password1"], ip_address=client_ip(self.request))
-        except ValidationError as exc:
-            form.add_error(None, exc)
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if not form.submit(lambda data: services.user_password_change(
+                user=request.user, old_password=data["old_password"], new_password=data["new_password1"],
+                ip_address=client_ip(request))):
             return self.form_invalid(form)
-        update_session_auth_hash(self.request, user)
+        update_session_auth_hash(request, form.result)
         messages.success(self.request, _("Your password has been changed."))
-        return redirect("home")
+        return redirect(home_url_for(request.user))
 
 
 @scope_exempt("Reports the health of the database and the task broker; no records.")
@@ -150,8 +146,11 @@ class WorkbenchView(StaffScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        counters = todo_counters(user=user)
+        # Counters with work in them are the to-do; the empty ones stay as quiet links to their queues.
         return {**super().get_context_data(**kwargs), "grants": user_active_grants(user=user),
-                "counters": todo_counters(user=user)}
+                "counters": counters, "counters_waiting": [counter for counter in counters if counter.count],
+                "counters_clear": [counter for counter in counters if not counter.count]}
 
 
 class StaffAccountListView(StaffScopedViewMixin, FilteredListView):
@@ -171,16 +170,14 @@ class StaffAccountCreateView(StaffScopedViewMixin, FormView):
     form_class = StaffAccountForm
     template_name = "staff/grant_form.html"
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            grant = services.staff_account_create(
-                actor=self.request.user, username=data["username"], password=data["password1"],
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if not form.submit(lambda data: services.staff_account_create(
+                actor=request.user, username=data["username"], password=data["password1"],
                 full_name=data["full_name"], phone=data["phone"], email=data["email"], role=data["role"],
-                area=data["area"], valid_from=data["valid_from"], valid_to=data["valid_to"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+                area=data["area"], valid_from=data["valid_from"], valid_to=data["valid_to"])):
             return self.form_invalid(form)
+        grant = form.result
         messages.success(self.request, _("Staff account %(username)s created.") % {"username": grant.user.username})
         return redirect("staff:grant-detail", pk=grant.pk)
 
@@ -200,18 +197,16 @@ class StaffAccountDetailView(StaffScopedViewMixin, DetailView):
         return {**super().get_context_data(**kwargs), "history": history}
 
 
-class StaffAccountRevokeView(StaffScopedViewMixin, View):
+class StaffAccountRevokeView(StaffScopedViewMixin, RecordActionMixin, View):
     model = RoleGrant
     scope_roles = [StaffRole.ADMINISTRATOR]
+    success_message = gettext_lazy("The role has been revoked.")
 
-    def post(self, request, pk):
-        grant = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            services.role_grant_revoke(actor=request.user, grant=grant)
-            messages.success(request, _("The role has been revoked."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("staff:grant-detail", kwargs={"pk": pk}))
+    def act(self, data):
+        services.role_grant_revoke(actor=self.request.user, grant=self.object)
+
+    def get_success_url(self) -> str:
+        return reverse("staff:grant-detail", kwargs={"pk": self.object.pk})
 
 
 class AuditEventListView(StaffScopedViewMixin, FilteredListView):

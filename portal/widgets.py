@@ -86,7 +86,7 @@ class AreaField(forms.Field):
             return value
         area = area_by_code(code=value)
         if area is None:
-            raise ValidationError(self.error_messages["unknown"], code="unknown")
+            raise ValidationError(self.error_messages["unknown"], code="unknown_area")  # as AreaCodeField says
         return area
 
     def validate(self, value):

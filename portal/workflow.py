@@ -28,12 +28,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.models import StatusChange, User
-from portal.scoping import OutOfScope, area_in_scope
+from portal.scoping import OutOfScope, area_in_scope, scope_paths
 
 # In ``Step.not_by``: whoever made the record's last status change (the maker of the previous step).
 PREVIOUS_ACTOR = "previous actor"
@@ -147,15 +147,22 @@ class Step:
     label: str
     by: Rule
     not_by: tuple[str, ...] = ()
+    # A condition on the record's own data that makes the step apply at all (of two approvals, the one
+    # that sends a large amount on to the city): checked by ``available_moves`` and ``transition``.
+    when: Callable[[models.Model], bool] | None = None
 
     def __init__(self, name: str, source: str | Iterable[str], target: str, label, *, by: Rule,
-                 not_by: Iterable[str] = ()):
+                 not_by: Iterable[str] = (), when: Callable[[models.Model], bool] | None = None):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "source", frozenset([source] if isinstance(source, str) else source))
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "label", label)
         object.__setattr__(self, "by", by)
         object.__setattr__(self, "not_by", tuple(not_by))
+        object.__setattr__(self, "when", when)
+
+    def applies(self, obj: models.Model) -> bool:
+        return self.when is None or self.when(obj)
 
     def actor_allowed(self, user: User | None, obj: models.Model) -> bool:
         return self.by.allows(user, obj)
@@ -295,7 +302,7 @@ def available_moves(user: User | None, obj: models.Model, workflow: Workflow | N
     for step in workflow.steps_from(current):
         if step.name in moves:
             continue
-        if step.actor_allowed(user, obj) and step.same_actor(user, obj) is None:
+        if step.applies(obj) and step.actor_allowed(user, obj) and step.same_actor(user, obj) is None:
             moves[step.name] = Move(name=step.name, label=step.label, target=step.target)
     for action in workflow.actions:
         if current in action.source and action.actor_allowed(user, obj) and action.same_actor(user, obj) is None:
@@ -320,6 +327,61 @@ def with_previous_actor(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(**{PREVIOUS_ACTOR_ANNOTATION: Subquery(last)})
 
 
+# --- Many records at once: the workbench's counters and queues ---------------------------------
+
+
+def _staff_rules(rule: Rule) -> list[Staff]:
+    return [r for r in _rules(rule) if isinstance(r, Staff)]
+
+
+def takes_part(user: User | None, workflow: Workflow, steps: Iterable[str]) -> bool:
+    """Does the user hold a grant any of the named steps admits (anywhere)? A counter of those
+    steps is then the user's work, even at zero; otherwise it is not shown."""
+    wanted = set(steps)
+    return any(scope_paths(user, rule.roles, rule.levels)
+               for step in workflow.steps if step.name in wanted for rule in _staff_rules(step.by))
+
+
+def _not_same(user: User, name: str) -> Q:
+    field = PREVIOUS_ACTOR_ANNOTATION if name == PREVIOUS_ACTOR else name.replace(".", "__")
+    return Q(**{f"{field}__isnull": True}) | ~Q(**{field: user.pk})
+
+
+def awaiting(queryset: QuerySet, *, user: User, workflow: Workflow, steps: Iterable[str]) -> QuerySet:
+    """``queryset`` narrowed to the records on which ``user`` may now take one of the named steps.
+
+    ``available_moves`` answers for one record in Python; a counter or a queue needs the same answer
+    for many records in one query. This reads the same declared steps (their statuses, the staff
+    rule's roles, grant levels and area attribute, and maker ≠ checker) as a ``Q``, so a counter
+    never restates who may do what. Steps open only to the nightly tasks or to the record's own
+    account count for no staff member.
+    """
+    wanted = set(steps)
+    model = queryset.model
+    condition = Q(pk__in=[])
+    needs_previous = False
+    for step in workflow.steps:
+        if step.name not in wanted:
+            continue
+        for rule in _staff_rules(step.by):
+            paths = scope_paths(user, rule.roles, rule.levels)
+            if not paths:
+                continue
+            field = (model.scope_path_field if rule.area == "area" and hasattr(model, "scope_path_field")
+                     else f"{rule.area.replace('.', '__')}__path")
+            where = Q(pk__in=[])
+            for path in paths:
+                where |= Q(**{f"{field}__startswith": path})
+            mine = Q(**{f"{workflow.status_field}__in": list(step.source)}) & where
+            for name in step.not_by:
+                mine &= _not_same(user, name)
+                needs_previous = needs_previous or name == PREVIOUS_ACTOR
+            condition |= mine
+    if needs_previous:
+        queryset = with_previous_actor(queryset)
+    return queryset.filter(condition)
+
+
 # --- The one writer ---------------------------------------------------------------------------
 
 
@@ -334,15 +396,13 @@ def _same_actor_error(step: Step | Action, workflow: Workflow, name: str) -> Val
 def transition(
     *,
     instance: models.Model,
-    workflow: Workflow | None = None,
+    workflow: Workflow,
     to: str,
     actor: User | None,
     note: str = "",
     changes: Mapping[str, Any] | None = None,
-    check: Callable[[models.Model], None] | None = None,
+    check: Callable[[models.Model], Mapping[str, Any] | None] | None = None,
     on_commit: Callable[[models.Model], None] | None = None,
-    transitions: Mapping[str, set[str]] | None = None,  # MIGRATION ONLY: removed when every app declares steps
-    event_type: str | None = None,  # MIGRATION ONLY
 ) -> models.Model:
     """Move ``instance`` to status ``to`` and return the locked, updated row.
 
@@ -351,40 +411,35 @@ def transition(
 
     1. an actor whom no step into ``to`` admits gets ``OutOfScope`` (404, as if the record were
        missing), whatever the status;
-    2. no step from the current status to ``to``: ValidationError ``invalid_transition``;
+    2. no step from the current status to ``to`` (or its ``when`` does not hold for the row):
+       ValidationError ``invalid_transition``;
     3. the step exists but is not this actor's (the street's step, tried by the district):
        ``OutOfScope``;
     4. maker ≠ checker: ValidationError ``same_actor``;
-    5. ``check(row)``, the service's own conditions on the locked row (may raise ValidationError);
+    5. ``check(row)``, the service's own conditions on the locked row (may raise ValidationError; may
+       return further ``changes``, such as a record it made once the step was found open);
     6. the status and ``changes`` are saved, a StatusChange row and the audit event written, and
        ``on_commit(row)`` scheduled for after the commit.
     """
     model = type(instance)
-    field_name = workflow.status_field if workflow is not None else "status"
+    field_name = workflow.status_field
     changes = dict(changes or {})
     with transaction.atomic():
         row = model._default_manager.select_for_update(of=("self",)).get(pk=instance.pk)
         current = getattr(row, field_name)
-        if workflow is None:  # MIGRATION ONLY
-            if to not in transitions.get(current, set()):
-                labels = dict(model._meta.get_field(field_name).choices or [])
-                raise ValidationError(_("This cannot be done now: the status is “%(current)s”.")
-                                      % {"current": labels.get(current, current)}, code="invalid_transition")
-        else:
-            event_type = workflow.event_type
-            if not any(step.actor_allowed(actor, row) for step in workflow.steps if step.target == to):
-                raise OutOfScope(_("Not found."))
-            step = workflow.step(current, to)
-            if step is None:
-                raise ValidationError(_("This cannot be done now: the status is “%(current)s”.")
-                                      % {"current": workflow.label_of(current)}, code="invalid_transition")
-            if not step.actor_allowed(actor, row):
-                raise OutOfScope(_("Not found."))
-            same = step.same_actor(actor, row)
-            if same is not None:
-                raise _same_actor_error(step, workflow, same)
+        if not any(step.actor_allowed(actor, row) for step in workflow.steps if step.target == to):
+            raise OutOfScope(_("Not found."))
+        step = workflow.step(current, to)
+        if step is None or not step.applies(row):
+            raise ValidationError(_("This cannot be done now: the status is “%(current)s”.")
+                                  % {"current": workflow.label_of(current)}, code="invalid_transition")
+        if not step.actor_allowed(actor, row):
+            raise OutOfScope(_("Not found."))
+        same = step.same_actor(actor, row)
+        if same is not None:
+            raise _same_actor_error(step, workflow, same)
         if check is not None:
-            check(row)
+            changes.update(check(row) or {})
         old = {field_name: current, **{name: getattr(row, name) for name in changes}}
         setattr(row, field_name, to)
         for name, value in changes.items():
@@ -394,7 +449,7 @@ def transition(
             area=row.area, object_type=model._meta.label_lower, object_id=str(row.pk), from_status=current,
             to_status=to, actor=actor, note=note)
         setattr(row, PREVIOUS_ACTOR_ANNOTATION, actor.pk if actor is not None else None)
-        audit_record(event_type=event_type, actor=actor, obj=row, old=old,
+        audit_record(event_type=workflow.event_type, actor=actor, obj=row, old=old,
                      new={field_name: to, **changes, **({"note": note} if note else {})})
         if on_commit is not None:
             transaction.on_commit(lambda: on_commit(row))

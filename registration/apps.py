@@ -10,8 +10,12 @@ class RegistrationConfig(AppConfig):
         from celery.schedules import crontab
 
         from portal import registry
-        from portal.registry import CLERK, SECTION_OWN, SECTION_STAFF, SEEKER, STAFF, nav
+        from portal.registry import CLERK, SECTION_OWN, SECTION_STAFF, SEEKER, STAFF, Counter, Panel, nav
         from registration.constants import RegistrationEvent
+        from registration.selectors.cases import cases_awaiting_step_count
+        from registration.selectors.commitments import overdue_commitments_count
+        from registration.selectors.persons import my_registration_panel
+        from registration.selectors.registrations import unemployment_to_confirm_count
 
         registry.register_urls(prefix="registration", module="registration.urls")
         registry.register_audit_events(RegistrationEvent)
@@ -30,12 +34,28 @@ class RegistrationConfig(AppConfig):
         registry.register_schedule("registration-commitments-escalate-nightly",
                                    task="registration.tasks.commitments_escalate",
                                    schedule=crontab(hour=1, minute=30))
+        registry.register_counter(Counter(
+            key="registration.commitments_overdue", label=_("Overdue referral commitments"),
+            url_name="staff-registration:commitment-list", audiences=(CLERK,), overdue=True,
+            count=lambda user: overdue_commitments_count(fetched_by=user)))
+        registry.register_counter(Counter(
+            key="registration.cases_awaiting_step", label=_("Hard-to-employ cases awaiting my step"),
+            url_name="staff-registration:case-list", audiences=(CLERK,),
+            count=lambda user: cases_awaiting_step_count(fetched_by=user)))
+        registry.register_counter(Counter(
+            key="registration.unemployment_to_confirm", label=_("Online unemployment applications to confirm"),
+            url_name="staff-registration:unemployment-to-confirm", audiences=(CLERK,),
+            count=lambda user: unemployment_to_confirm_count(fetched_by=user)))
+        registry.register_panel(Panel(
+            key="registration.me", title=_("My registration"), template_name="registration/seeker/_panel.html",
+            audiences=(SEEKER,), order=20, context=lambda user: my_registration_panel(fetched_by=user)))
         registry.register_api_enums({
             "UnemploymentStatusEnum": "registration.constants.UnemploymentStatus",
             "EmploymentKindEnum": "registration.constants.EmploymentKind",
             "AgencyServiceKindEnum": "registration.constants.AgencyServiceKind",
             "HardshipStatusEnum": "registration.constants.HardshipStatus",
             "CommitmentStatusEnum": "registration.constants.CommitmentStatus",
+            "EscalationLevelEnum": "registration.constants.EscalationLevel",
             "HandoverStatusEnum": "registration.constants.HandoverStatus",
             "FollowUpStatusEnum": "registration.constants.FollowUpStatus",
         })

@@ -1,4 +1,9 @@
-"""Choices and transition tables of employment and unemployment registration."""
+"""Choices, workflows and input limits of registration.
+
+Every status change is declared here once, as a ``portal.workflow.Workflow`` whose steps say who
+takes them; services call ``transition(workflow=...)``, pages and the API ask ``available_moves``.
+Limits of what people type live at the end of this module and nowhere else.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,12 +53,22 @@ class UnemploymentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-UNEMPLOYMENT_TRANSITIONS = {
-    UnemploymentStatus.PENDING: {UnemploymentStatus.OPEN, UnemploymentStatus.REJECTED},
-    UnemploymentStatus.OPEN: {UnemploymentStatus.CANCELLED},
-    UnemploymentStatus.REJECTED: set(),
-    UnemploymentStatus.CANCELLED: set(),
-}
+# Who takes each step: a clerk whose area covers the registration's residence community confirms
+# or does not confirm an online application and cancels an open registration (``unemployment_cancel``;
+# ``employment_register`` does the same in its own transaction when the person finds work).
+UNEMPLOYMENT_WORKFLOW = Workflow(
+    model="registration.UnemploymentRegistration",
+    status=UnemploymentStatus,
+    event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
+    steps=[
+        Step("confirm", UnemploymentStatus.PENDING, UnemploymentStatus.OPEN, _("Confirm"),
+             by=Staff(StaffRole.CLERK)),
+        Step("reject", UnemploymentStatus.PENDING, UnemploymentStatus.REJECTED, _("Do not confirm"),
+             by=Staff(StaffRole.CLERK)),
+        Step("cancel", UnemploymentStatus.OPEN, UnemploymentStatus.CANCELLED, _("Cancel the registration"),
+             by=Staff(StaffRole.CLERK)),
+    ],
+)
 # At most one of these per person, enforced by a partial unique constraint.
 OPEN_UNEMPLOYMENT_STATUSES = [UnemploymentStatus.PENDING, UnemploymentStatus.OPEN]
 
@@ -137,11 +152,19 @@ class HandoverStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-HANDOVER_TRANSITIONS = {
-    HandoverStatus.PROPOSED: {HandoverStatus.ACCEPTED, HandoverStatus.DECLINED},
-    HandoverStatus.ACCEPTED: set(),
-    HandoverStatus.DECLINED: set(),
-}
+# The receiving district decides (``to_district``): one of its district clerks accepts, choosing the
+# street or community that handles the case, or declines. Whoever proposed it does not decide it.
+HANDOVER_WORKFLOW = Workflow(
+    model="registration.CaseHandover",
+    status=HandoverStatus,
+    event_type=RegistrationEvent.HANDOVER_STATUS_CHANGED,
+    steps=[
+        Step("accept", HandoverStatus.PROPOSED, HandoverStatus.ACCEPTED, _("Accept the case"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT, area="to_district"), not_by=("proposed_by",)),
+        Step("decline", HandoverStatus.PROPOSED, HandoverStatus.DECLINED, _("Decline"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT, area="to_district"), not_by=("proposed_by",)),
+    ],
+)
 
 
 class AgencyServiceKind(models.TextChoices):
@@ -152,17 +175,33 @@ class AgencyServiceKind(models.TextChoices):
 REFERRAL_COMMITMENT_WORKING_DAYS = 10
 MIN_REGISTRATION_AGE = 16
 
-# --- R2: commitment, follow-up and escalation tables ---
-COMMITMENT_TRANSITIONS = {
-    CommitmentStatus.OPEN: {CommitmentStatus.MET, CommitmentStatus.CLOSED},
-    CommitmentStatus.MET: set(),
-    CommitmentStatus.CLOSED: set(),
-}
-FOLLOW_UP_TRANSITIONS = {
-    FollowUpStatus.SCHEDULED: {FollowUpStatus.DONE, FollowUpStatus.MISSED},
-    FollowUpStatus.DONE: set(),
-    FollowUpStatus.MISSED: set(),
-}
+# A clerk whose area covers the commitment meets it by a referral (``commitment_refer``); the
+# nightly reconcile meets it by a referral made in the HR market. It closes when its case ends:
+# by the district (``hardship_case_end``) or by the nightly task.
+COMMITMENT_WORKFLOW = Workflow(
+    model="registration.ReferralCommitment",
+    status=CommitmentStatus,
+    event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
+    steps=[
+        Step("refer", CommitmentStatus.OPEN, CommitmentStatus.MET, _("Refer to a vacancy"),
+             by=Staff(StaffRole.CLERK) | SYSTEM),
+        Step("close", CommitmentStatus.OPEN, CommitmentStatus.CLOSED, _("Close with the case"),
+             by=Staff(StaffRole.CLERK, levels=AreaLevel.DISTRICT) | SYSTEM),
+    ],
+)
+
+# A clerk whose area covers the visit records it, or that the person could not be reached.
+FOLLOW_UP_WORKFLOW = Workflow(
+    model="registration.FollowUpVisit",
+    status=FollowUpStatus,
+    event_type=RegistrationEvent.FOLLOWUP_STATUS_CHANGED,
+    steps=[
+        Step("record", FollowUpStatus.SCHEDULED, FollowUpStatus.DONE, _("Record the visit"),
+             by=Staff(StaffRole.CLERK)),
+        Step("mark_missed", FollowUpStatus.SCHEDULED, FollowUpStatus.MISSED, _("Could not be reached"),
+             by=Staff(StaffRole.CLERK)),
+    ],
+)
 
 
 class EscalationLevel(models.IntegerChoices):
@@ -179,3 +218,21 @@ ESCALATE_TO_DISTRICT_AFTER_WORKING_DAYS = 3
 REFUSALS_TO_END = 2
 REFUSAL_WINDOW_DAYS = 365
 
+
+# --- Input limits: the forms, the models and the services read them from here -----------------------
+
+# Staff who register persons and enter their records (creates are not workflow steps).
+REGISTRATION_ROLES = (StaffRole.CLERK,)
+NAME_MAX = 40  # a person's name
+PHONE_LENGTH = 11  # a mainland mobile number
+SKILLS_MAX = 300
+IDENTITY_INPUT_MAX = 24  # what a form accepts before the number is parsed (spaces, an old 15-digit number)
+CARD_MIN, CARD_MAX = 6, 32  # employment and entrepreneurship card numbers
+NOTE_MAX = 300  # notes, decision notes and reasons
+CIRCUMSTANCES_MAX = 2000  # a hard-to-employ intake
+VISIT_NOTES_MAX = 2000  # a follow-up visit
+EMPLOYER_NAME_MAX = 100
+COURSE_MAX = 100
+PROVIDER_MAX = 100
+CERTIFICATE_MAX = 40
+CATEGORY_CODE_MAX = 32

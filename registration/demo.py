@@ -14,6 +14,7 @@ from portal.models import User
 from registration.constants import EmploymentKind
 from registration.identity import identity_lookup_hash, identity_make
 from registration.models import HardshipCase, HardshipCategory, Person, UnemploymentRegistration
+from registration.services.commitments import commitments_escalate
 from registration.services.hardship import hardship_case_approve, hardship_case_review, hardship_case_submit
 from registration.services.persons import person_register
 from registration.services.registrations import employment_register, unemployment_register
@@ -45,6 +46,8 @@ def build(*, scale: int, log) -> None:
                 created += 1
                 _give_fate(person, fate, community_clerk, street_clerk, district_clerk)
         log(f"  persons in {community.name}: {created} new")
+    # What the nightly task would have done: the overdue commitment is escalated in the queues.
+    log(f"  commitment escalations recorded: {commitments_escalate()}")
 
 
 def _give_fate(person, fate, community_clerk, street_clerk, district_clerk) -> None:

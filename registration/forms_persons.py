@@ -1,4 +1,5 @@
-"""Forms and filters of the person pages. They parse input; registration/services/ decide."""
+"""Forms and filters of the person pages. The staff API validates with the same forms
+(``portal.api_forms``). They parse input; registration/services/ decide."""
 
 from __future__ import annotations
 
@@ -12,17 +13,22 @@ from portal.forms import ServiceErrorsMixin
 from portal.reference.education import Education
 from portal.scoping import area_in_scope
 from portal.widgets import AreaField
-from registration.constants import AgencyServiceKind
+from registration.constants import (
+    CARD_MAX,
+    CERTIFICATE_MAX,
+    COURSE_MAX,
+    IDENTITY_INPUT_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_LENGTH,
+    PROVIDER_MAX,
+    REGISTRATION_ROLES,
+    SKILLS_MAX,
+    AgencyServiceKind,
+)
 from registration.models import Person
 from registration.retirement import FemaleRetirementCategory
 from registration.selectors.persons import person_search
-from registration.services.persons import NAME_MAX, REGISTRATION_ROLES, SKILLS_MAX
-from registration.services.records import (
-    CERTIFICATE_MAX,
-    COURSE_MAX,
-    NOTE_MAX,
-    PROVIDER_MAX,
-)
 
 
 def date_input():
@@ -31,14 +37,15 @@ def date_input():
 
 class PersonDetailsForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11, required=False,
+    phone = forms.CharField(label=_("Mobile phone"), max_length=PHONE_LENGTH, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
     area = AreaField(label=_("Residence community"), allowed_levels=[AreaLevel.COMMUNITY],
                      help_text=_("The community where the person lives; it must be in your area."))
     household_area = AreaField(label=_("Household registration (户籍) area"), required=False,
                                help_text=_("Optional. Leave empty when the household registration is outside "
                                            "the city."))
-    education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
+    education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE,
+                                  required=False)
     skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
     original_retirement_age = forms.TypedChoiceField(
@@ -56,19 +63,31 @@ class PersonDetailsForm(ServiceErrorsMixin, forms.Form):
             raise forms.ValidationError(_("Choose a community in your own area."), code="out_of_scope")
         return area
 
+    def clean_education(self):
+        return self.cleaned_data.get("education") or Education.NONE
+
     @classmethod
     def initial_for(cls, person: Person) -> dict:
         return {name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)}
 
 
 class PersonRegisterForm(PersonDetailsForm):
+    """Registration of a new person; after a refused duplicate, ``existing`` is the person already
+    registered (when the clerk may see them), for the page to link to."""
+
+    existing = None
+
     identity_number = forms.CharField(
-        label=_("Identity number"), max_length=24, strip=True,
+        label=_("Identity number"), max_length=IDENTITY_INPUT_MAX, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
         help_text=_("18 characters (the last may be X); an old 15-digit number is converted."))
 
     field_order = ["identity_number", "name", "phone", "area", "household_area", "education", "skills",
                    "original_retirement_age"]
+
+    def add_service_errors(self, exc):
+        self.existing = getattr(exc, "existing", None)
+        super().add_service_errors(exc)
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -83,7 +102,8 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class EmploymentCardForm(ServiceErrorsMixin, forms.Form):
-    employment_card_number = forms.CharField(label=_("Employment and entrepreneurship card number"), max_length=32)
+    employment_card_number = forms.CharField(label=_("Employment and entrepreneurship card number"),
+                                             max_length=CARD_MAX)
 
 
 class TrainingForm(ServiceErrorsMixin, forms.Form):
@@ -115,6 +135,6 @@ class EndDateForm(ServiceErrorsMixin, forms.Form):
 
 
 class AccountLinkForm(ServiceErrorsMixin, forms.Form):
-    identity_number = forms.CharField(label=_("Identity number"), max_length=24,
+    identity_number = forms.CharField(label=_("Identity number"), max_length=IDENTITY_INPUT_MAX,
                                       widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX, help_text=_("As on your identity card."))

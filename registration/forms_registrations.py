@@ -1,4 +1,5 @@
-"""Forms and filters of employment and unemployment registration and of the ledger."""
+"""Forms and filters of employment and unemployment registration and of the ledger. The staff
+and seeker APIs validate with the same forms (``portal.api_forms``); the services judge."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import Application, Employer, Referral
 from portal.forms import ServiceErrorsMixin
 from portal.scoping import area_in_scope
 from portal.widgets import AreaField
 from registration.constants import (
+    EMPLOYER_NAME_MAX,
+    NOTE_MAX,
     CancellationReason,
     EmploymentKind,
     UnemploymentStatus,
 )
 from registration.models import UnemploymentRegistration
 from registration.selectors.ledger import LedgerKind
-from registration.services.registrations import EMPLOYER_NAME_MAX, NOTE_MAX
+from registration.selectors.registrations import employment_source_queryset
 
 
 def date_input():
@@ -26,10 +30,18 @@ def date_input():
 
 
 class UnemploymentRegisterForm(ServiceErrorsMixin, forms.Form):
+    """Registration at the window; after a refused duplicate, ``existing`` is the registration already open."""
+
+    existing = None
+
     registered_on = forms.DateField(label=_("Registered on"), widget=date_input(), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
 
     prefix = "unemployment"
+
+    def add_service_errors(self, exc):
+        self.existing = getattr(exc, "existing", None)
+        super().add_service_errors(exc)
 
 
 class UnemploymentApplyForm(ServiceErrorsMixin, forms.Form):
@@ -44,7 +56,7 @@ class ConfirmForm(ServiceErrorsMixin, forms.Form):
 
 
 class RejectForm(ServiceErrorsMixin, forms.Form):
-    note = forms.CharField(label=_("Why it is not confirmed"), max_length=NOTE_MAX,
+    note = forms.CharField(label=_("Why it is not confirmed"), max_length=NOTE_MAX, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     prefix = "reject"
@@ -63,6 +75,13 @@ class EmploymentForm(ServiceErrorsMixin, forms.Form):
     started_on = forms.DateField(label=_("Employed since"), widget=date_input(), initial=timezone.localdate)
     employer_name = forms.CharField(label=_("Employer"), max_length=EMPLOYER_NAME_MAX, required=False,
                                     help_text=_("Required for a hire by an enterprise."))
+    # The jobs records an employment came from; set by links and the API, checked by the service.
+    employer = forms.ModelChoiceField(queryset=employment_source_queryset(model=Employer), required=False,
+                                      widget=forms.HiddenInput)
+    application = forms.ModelChoiceField(queryset=employment_source_queryset(model=Application), required=False,
+                                         widget=forms.HiddenInput)
+    referral = forms.ModelChoiceField(queryset=employment_source_queryset(model=Referral), required=False,
+                                      widget=forms.HiddenInput)
 
     prefix = "employment"
 
@@ -110,7 +129,8 @@ class LedgerForm(forms.Form):
 
 class LedgerExportForm(LedgerForm):
     prefix = "export"
-    format = forms.ChoiceField(label=_("File format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")], initial="csv")
+    file_format = forms.ChoiceField(label=_("File format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")],
+                                    initial="csv", required=False)
     full_numbers = forms.BooleanField(
         label=_("Include whole identity numbers"), required=False,
         help_text=_("Only when you need them: the export is recorded in the audit trail."))

@@ -14,11 +14,24 @@ from portal.reference.education import Education
 from portal.scoping import AreaOwnedModel
 from registration.constants import (
     ACTIVE_HARDSHIP_STATUSES,
+    CARD_MAX,
+    CATEGORY_CODE_MAX,
+    CERTIFICATE_MAX,
+    CIRCUMSTANCES_MAX,
+    COURSE_MAX,
+    EMPLOYER_NAME_MAX,
+    NAME_MAX,
+    NOTE_MAX,
     OPEN_UNEMPLOYMENT_STATUSES,
+    PHONE_LENGTH,
+    PROVIDER_MAX,
+    SKILLS_MAX,
+    VISIT_NOTES_MAX,
     AgencyServiceKind,
     CancellationReason,
     CommitmentStatus,
     EmploymentKind,
+    EscalationLevel,
     FollowUpStatus,
     HandoverStatus,
     HardshipEndReason,
@@ -40,18 +53,18 @@ class Person(AreaOwnedModel):
     id_hash = models.CharField(_("identity number lookup key"), max_length=64, unique=True, editable=False)
     id_encrypted = models.TextField(_("encrypted identity number"), editable=False)
     id_masked = models.CharField(_("identity number"), max_length=18, editable=False)
-    name = models.CharField(_("name"), max_length=40, db_index=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX, db_index=True)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"))
-    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, db_index=True)
+    phone = models.CharField(_("mobile phone"), max_length=PHONE_LENGTH, blank=True, db_index=True)
     household_area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                        verbose_name=_("household registration (户籍) area"))
     education = models.CharField(_("education"), max_length=24, choices=Education.choices, default=Education.NONE)
-    skills = models.CharField(_("skills"), max_length=300, blank=True)
+    skills = models.CharField(_("skills"), max_length=SKILLS_MAX, blank=True)
     # Women only: 50 (workers) or 55 (cadres and staff); empty reads as 50 (see registration/retirement.py).
     original_retirement_age = models.PositiveSmallIntegerField(
         _("original retirement age"), choices=FemaleRetirementCategory.choices, null=True, blank=True)
-    employment_card_number = models.CharField(_("employment and entrepreneurship card number"), max_length=32,
+    employment_card_number = models.CharField(_("employment and entrepreneurship card number"), max_length=CARD_MAX,
                                               unique=True, null=True, blank=True)
     account = models.OneToOneField(User, on_delete=models.PROTECT, null=True, blank=True, related_name="person",
                                    verbose_name=_("account"))
@@ -85,7 +98,7 @@ class UnemploymentRegistration(AreaOwnedModel):
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancellation"), max_length=24, choices=CancellationReason.choices,
                                      blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -112,7 +125,7 @@ class EmploymentRegistration(AreaOwnedModel):
     kind = models.CharField(_("kind of employment"), max_length=24, choices=EmploymentKind.choices)
     started_on = models.DateField(_("employed since"))
     ended_on = models.DateField(_("employment ended on"), null=True, blank=True)
-    employer_name = models.CharField(_("employer"), max_length=100, blank=True)
+    employer_name = models.CharField(_("employer"), max_length=EMPLOYER_NAME_MAX, blank=True)
     employer = models.ForeignKey("jobs.Employer", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name=_("employer record"))
     application = models.ForeignKey("jobs.Application", on_delete=models.PROTECT, null=True, blank=True,
@@ -139,9 +152,9 @@ class EmploymentRegistration(AreaOwnedModel):
 class HardshipCategory(models.Model):
     """A category of hard-to-employ people (data, so the city can add categories)."""
 
-    code = models.CharField(_("code"), max_length=32, primary_key=True)
+    code = models.CharField(_("code"), max_length=CATEGORY_CODE_MAX, primary_key=True)
     name = models.CharField(_("name"), max_length=80)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(_("description"), max_length=NOTE_MAX, blank=True)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -165,14 +178,14 @@ class HardshipCase(AreaOwnedModel):
     categories = models.ManyToManyField(HardshipCategory, related_name="+", verbose_name=_("categories"))
     status = models.CharField(_("status"), max_length=16, choices=HardshipStatus.choices,
                               default=HardshipStatus.INTAKE)
-    circumstances = models.TextField(_("circumstances"), max_length=2000, blank=True)
+    circumstances = models.TextField(_("circumstances"), max_length=CIRCUMSTANCES_MAX, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=24, choices=HardshipEndReason.choices,
                                   blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -201,6 +214,11 @@ class ReferralCommitment(AreaOwnedModel):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     met_by_referral = models.ForeignKey("jobs.Referral", on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="+", verbose_name=_("met by referral"))
+    # Written only by the nightly escalation (``commitments_escalate``), with its audit event; it
+    # decides which tiers' queues show the commitment and stays as the record of how far it went.
+    escalation_level = models.PositiveSmallIntegerField(_("escalation"), choices=EscalationLevel.choices,
+                                                        default=EscalationLevel.NONE, db_index=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -227,7 +245,7 @@ class FollowUpVisit(AreaOwnedModel):
     visited_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("visited by"))
     still_employed = models.BooleanField(_("still employed"), null=True, blank=True)
-    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    notes = models.TextField(_("notes"), max_length=VISIT_NOTES_MAX, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -251,13 +269,13 @@ class CaseHandover(AreaOwnedModel):
     to_path = models.CharField(max_length=12, db_index=True, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=HandoverStatus.choices,
                               default=HandoverStatus.PROPOSED)
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(_("reason"), max_length=NOTE_MAX)
     proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by"))
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
@@ -278,12 +296,12 @@ class TrainingEnrolment(AreaOwnedModel):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="training_enrolments",
                                verbose_name=_("person"))
-    course_name = models.CharField(_("course"), max_length=100)
-    provider = models.CharField(_("training provider"), max_length=100)
+    course_name = models.CharField(_("course"), max_length=COURSE_MAX)
+    provider = models.CharField(_("training provider"), max_length=PROVIDER_MAX)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     completed = models.BooleanField(_("completed"), default=False)
-    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=CERTIFICATE_MAX, blank=True)
     entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -304,7 +322,7 @@ class AgencyService(AreaOwnedModel):
     kind = models.CharField(_("service"), max_length=24, choices=AgencyServiceKind.choices)
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
     entered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

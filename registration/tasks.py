@@ -19,5 +19,6 @@ def commitments_reconcile() -> dict[str, int]:
 
 @shared_task(name="registration.tasks.commitments_escalate")
 def commitments_escalate() -> int:
-    """Nightly: one audit event per escalation step reached by an overdue commitment."""
+    """Nightly: raise each overdue commitment's escalation level (street, then district), the field
+    the queues read, with one audit event per tier reached; returns the tiers recorded."""
     return commitments.commitments_escalate()

@@ -1,4 +1,7 @@
-"""Employer API: an employer account's own organisation, and the staff's scoped employer endpoints."""
+"""Employer API: an employer account's own organisation, and the staff's scoped employer endpoints.
+
+Inputs are the pages' forms (``jobs.forms_employers``, through ``jobs.api.inputs``); the moves a
+user may take on an employer come from ``EMPLOYER_WORKFLOW``."""
 
 from __future__ import annotations
 
@@ -10,17 +13,21 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs.api.codes import AreaCodeMixin, IndustryCodeMixin
-from jobs.forms_employers import EmployerFilter
+from jobs.forms_employers import EmployerFilter, EmployerForm, EmployerRejectForm, MembershipForm
 from jobs.models import Employer
 from jobs.selectors.employers import EMPLOYER_STAFF_ROLES, employer_of_account, employers_for_staff
 from jobs.services import employers as services
-from portal.api_base import ErrorSerializer
+from portal.api_base import (
+    ERRORS,
+    AreaBriefSerializer,
+    AreaCodeField,
+    IndustryCodeField,
+    MovesField,
+    ServiceActionMixin,
+)
+from portal.api_forms import form_input
 from portal.constants import AccountType
-from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class IsEmployerAccount(permissions.BasePermission):
@@ -31,53 +38,40 @@ class IsEmployerAccount(permissions.BasePermission):
                     and request.user.account_type == AccountType.EMPLOYER)
 
 
-class PostingCodeNameSerializer(serializers.Serializer):
+class CodeNameSerializer(serializers.Serializer):
+    """A reference record (occupation, industry) as records show it: code and name."""
+
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
-
-
-class PostingAreaSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Area
-        fields = ["code", "name", "level"]
 
 
 class EmployerSerializer(serializers.ModelSerializer):
     """One shape for the employer's own profile and the staff's endpoints."""
 
-    industry = PostingCodeNameSerializer(read_only=True)
-    area = PostingAreaSerializer(read_only=True)
+    industry = CodeNameSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
     vacancy_count = serializers.IntegerField(read_only=True, allow_null=True)
     published_count = serializers.IntegerField(read_only=True, allow_null=True)
+    moves = MovesField()
 
     class Meta:
         model = Employer
         fields = ["id", "name", "credit_code", "industry", "area", "address", "contact_name", "contact_phone",
                   "introduction", "status", "status_reason", "verified_at", "is_member_unit", "member_since",
-                  "created_at", "vacancy_count", "published_count"]
+                  "created_at", "vacancy_count", "published_count", "moves"]
         read_only_fields = fields
 
 
-class EmployerInputSerializer(AreaCodeMixin, IndustryCodeMixin, serializers.Serializer):
-    """What an employer sends to register or change its organisation. Codes, not ids."""
+class EmployerCodes(serializers.Serializer):
+    """How the API names the records an employer refers to: by code."""
 
-    name = serializers.CharField(max_length=100)
-    credit_code = serializers.CharField(max_length=40, help_text=_("Unified social credit code, 18 characters."))
-    industry = serializers.CharField(max_length=1, help_text=_("GB/T 4754 section letter, A–T."))
-    area = serializers.CharField(max_length=12, help_text=_("12-digit division code of a community."))
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(max_length=40)
-    contact_phone = serializers.CharField(max_length=20)
-    introduction = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    industry = IndustryCodeField(help_text=_("GB/T 4754 section letter, A–T."))
+    area = AreaCodeField(help_text=_("12-digit division code of a community."))
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True)
-
-
-class MembershipSerializer(serializers.Serializer):
-    is_member = serializers.BooleanField(help_text=_("true: make a member unit; false: end the membership."))
-    member_since = serializers.DateField(required=False, allow_null=True)
+EmployerInput = form_input(EmployerForm, codes=EmployerCodes)
+RejectInput = form_input(EmployerRejectForm)
+MembershipInput = form_input(MembershipForm)
 
 
 @scope_exempt("The signed-in employer's own organisation only.")
@@ -92,24 +86,28 @@ class EmployerProfileAPIView(APIView):
             raise NotFound(_("No organisation is registered for this account yet."))
         return employer
 
+    def _answer(self, *, status: int = 200) -> Response:
+        return Response(EmployerSerializer(self._own(), context={"request": self.request}).data, status=status)
+
+    def _input(self) -> dict:
+        data = EmployerInput(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
     @extend_schema(responses={200: EmployerSerializer, **ERRORS})
     def get(self, request):
-        return Response(EmployerSerializer(self._own()).data)
+        return self._answer()
 
-    @extend_schema(request=EmployerInputSerializer, responses={201: EmployerSerializer, **ERRORS})
+    @extend_schema(request=EmployerInput, responses={201: EmployerSerializer, **ERRORS})
     def post(self, request):
-        data = EmployerInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.employer_register(actor=request.user, **data.validated_data)
-        return Response(EmployerSerializer(self._own()).data, status=status.HTTP_201_CREATED)
+        services.employer_register(actor=request.user, **self._input())
+        return self._answer(status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EmployerInputSerializer, responses={200: EmployerSerializer, **ERRORS})
+    @extend_schema(request=EmployerInput, responses={200: EmployerSerializer, **ERRORS})
     def put(self, request):
         employer = self._own()
-        data = EmployerInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.employer_update(actor=request.user, employer=employer, **data.validated_data)
-        return Response(EmployerSerializer(self._own()).data)
+        services.employer_update(actor=request.user, employer=employer, **self._input())
+        return self._answer()
 
 
 @scope_exempt("The signed-in employer resubmits its own organisation.")
@@ -124,14 +122,16 @@ class EmployerProfileResubmitAPIView(APIView):
         if employer is None:
             raise NotFound(_("No organisation is registered for this account yet."))
         services.employer_resubmit(actor=request.user, employer=employer)
-        return Response(EmployerSerializer(employer_of_account(fetched_by=request.user)).data)
+        return Response(EmployerSerializer(employer_of_account(fetched_by=request.user),
+                                           context={"request": request}).data)
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: EmployerSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: EmployerSerializer, **ERRORS}),
 )
-class StaffEmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffEmployerViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           ScopedModelViewSet):
     """Employers in the staff member's area: verify or reject them; make member units."""
 
     model = Employer
@@ -142,31 +142,17 @@ class StaffEmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
     def get_base_queryset(self):
         return employers_for_staff(fetched_by=self.request.user)
 
-    def _respond(self, employer: Employer) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=employer.pk)).data)
-
     @extend_schema(request=None, responses={200: EmployerSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        employer = services.employer_verify(actor=request.user, employer=self.get_object())
-        return self._respond(employer)
+        return self.call(services.employer_verify, record="employer")
 
-    @extend_schema(request=ReasonSerializer, responses={200: EmployerSerializer, **ERRORS})
+    @extend_schema(request=RejectInput, responses={200: EmployerSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        employer = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        employer = services.employer_reject(actor=request.user, employer=employer, reason=data.validated_data["reason"])
-        return self._respond(employer)
+        return self.call(services.employer_reject, record="employer", input=RejectInput)
 
-    @extend_schema(request=MembershipSerializer, responses={200: EmployerSerializer, **ERRORS})
+    @extend_schema(request=MembershipInput, responses={200: EmployerSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def membership(self, request, pk=None):
-        employer = self.get_object()
-        data = MembershipSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        employer = services.employer_set_membership(
-            actor=request.user, employer=employer, is_member=data.validated_data["is_member"],
-            member_since=data.validated_data.get("member_since"))
-        return self._respond(employer)
+        return self.call(services.employer_set_membership, record="employer", input=MembershipInput)

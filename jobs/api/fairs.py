@@ -1,39 +1,64 @@
 """Job fair API: the public listing with sign-up, joining, slots and booking, and the staff
-endpoints that organise fairs. Errors use the one format of portal/api_base.py."""
+endpoints that organise fairs. Errors use the one format of portal/api_base.py.
+
+Request bodies are validated with the pages' forms (jobs/forms_fairs.py, through
+``jobs.api.inputs.form_input``), so a field and its limits are declared once. The API names an
+area and an industry by code (``FairCodes``) and may name any vacancy by id: the service says
+whether the user may use it, as it always has.
+"""
 
 from __future__ import annotations
 
+from django.db.models import Model
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jobs.api.codes import AreaCodeMixin
-from jobs.constants import DESCRIPTION_MAX, FairTargetGroup
-from jobs.forms_fairs import FairPublicFilter, StaffFairFilter
+from jobs.constants import FAIR_ORGANISERS
+from jobs.forms_fairs import FairCancelForm, FairForm, FairJoinForm, FairPublicFilter, SlotOfferForm, StaffFairFilter
 from jobs.models import FairParticipation, FairSignup, InterviewSlot, JobFair, Vacancy
 from jobs.selectors.fairs import (
     fair_free_slots,
+    fair_nameable_areas,
     fair_public_get,
     fair_public_list,
     fair_public_participants,
     fair_staff_base,
     fair_staff_participations,
-    industry_by_code,
-    interview_slot_get,
+    interview_slots_bookable,
     my_interview_slots,
-    vacancies_by_ids,
+    vacancies_nameable,
 )
 from jobs.services import fairs as services
-from jobs.services.fairs import FAIR_STAFF_ROLES, FAIR_TITLE_MAX, MEETING_LINK_MAX, VENUE_MAX
-from portal.api_base import ErrorSerializer
+from portal.api_base import (
+    ERRORS,
+    PUBLIC_ERRORS,
+    AreaCodeField,
+    ErrorSerializer,
+    IndustryCodeField,
+    MovesField,
+    ServiceActionMixin,
+)
+from portal.api_forms import form_input
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-READ_ERRORS = {404: ErrorSerializer}
+
+class FairCodes(serializers.Serializer):
+    """How the API names the records a fair refers to: by code."""
+
+    area = AreaCodeField(help_text=_("12-digit division code of the organising city, district or street."))
+    industry = IndustryCodeField(required=False, allow_null=True, allow_blank=True,
+                                 help_text=_("GB/T 4754 section letter, A–T; required for an industry fair."))
+
+
+FairInput = form_input(FairForm, codes=FairCodes)
+CancelInput = form_input(FairCancelForm)
+JoinInput = form_input(FairJoinForm)
+SlotOfferInput = form_input(SlotOfferForm)
+
 
 # --- Serializers (output) ---------------------------------------------------------------------
 
@@ -128,49 +153,12 @@ class ParticipationSerializer(serializers.ModelSerializer):
         fields = ["id", "fair", "employer", "vacancies"]
 
 
-# --- Serializers (input) ----------------------------------------------------------------------
-
-
-class JoinRequestSerializer(serializers.Serializer):
-    vacancies = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100,
-                                      help_text="Ids of your published vacancies to bring to the fair.")
-
-
-class SlotOfferRequestSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    minutes = serializers.IntegerField(default=20)
-    meeting_link = serializers.CharField(max_length=MEETING_LINK_MAX, help_text="An https:// meeting address.")
-    vacancy = serializers.IntegerField(required=False, allow_null=True,
-                                       help_text="One of the vacancies you brought to the fair.")
-
-
-class FairWriteSerializer(AreaCodeMixin, serializers.Serializer):
-    title = serializers.CharField(max_length=FAIR_TITLE_MAX)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    venue = serializers.CharField(max_length=VENUE_MAX, required=False, allow_blank=True, default="")
-    is_online = serializers.BooleanField(required=False, default=False)
-    target_group = serializers.ChoiceField(choices=FairTargetGroup.choices, default=FairTargetGroup.GENERAL)
-    industry = serializers.CharField(max_length=1, required=False, allow_null=True, allow_blank=True, default=None,
-                                     help_text="GB/T 4754 section letter; required for an industry fair.")
-    description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
-    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    area = serializers.CharField(max_length=12, help_text="Division code of the organising city, district or street.")
-
-    def validate_industry(self, value):
-        if not value:
-            return None
-        industry = industry_by_code(code=value)
-        if industry is None:
-            raise serializers.ValidationError(_("Unknown industry section."), code="unknown_industry")
-        return industry
-
-
 class StaffFairSerializer(FairSerializer):
     organised_by = serializers.CharField(source="organised_by.username", read_only=True)
+    moves = MovesField()
 
     class Meta(FairSerializer.Meta):
-        fields = [*FairSerializer.Meta.fields, "organised_by"]
+        fields = [*FairSerializer.Meta.fields, "organised_by", "moves"]
 
 
 class StaffParticipantSerializer(serializers.ModelSerializer):
@@ -191,8 +179,9 @@ class StaffFairDetailSerializer(StaffFairSerializer):
         fields = [*StaffFairSerializer.Meta.fields, "participants"]
 
 
-class CancelRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+def _created(serializer_class: type[serializers.Serializer], record: Model) -> Response:
+    """A record the service made that is not the viewset's own kind (a sign-up, a participation, a slot)."""
+    return Response(serializer_class(record).data, status=status.HTTP_201_CREATED)
 
 
 # --- Public viewsets --------------------------------------------------------------------------
@@ -203,7 +192,7 @@ class CancelRequestSerializer(serializers.Serializer):
     list=extend_schema(summary="Published job fairs (upcoming by default; when=past for past ones)",
                        responses={200: FairSerializer(many=True), 400: ErrorSerializer}),
     retrieve=extend_schema(summary="A published job fair with its employers and their public vacancies",
-                           responses={200: FairDetailSerializer, **READ_ERRORS}),
+                           responses={200: FairDetailSerializer, **PUBLIC_ERRORS}),
 )
 class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = FairSerializer
@@ -215,6 +204,7 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return fair_public_list(fetched_by=self.request.user)
 
     def get_object(self) -> JobFair:
+        """Any fair the public may see (also past and cancelled ones), whatever the list's filter."""
         fair = fair_public_get(fetched_by=self.request.user, pk=int(self.kwargs["pk"]))
         if fair is None:
             raise Http404
@@ -229,47 +219,36 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                    responses={201: SignupSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def signup(self, request, pk=None):
-        signup = services.fair_sign_up(actor=request.user, fair=self.get_object())
-        return Response(SignupSerializer(signup).data, status=status.HTTP_201_CREATED)
+        return _created(SignupSerializer, services.fair_sign_up(actor=request.user, fair=self.get_object()))
 
     @extend_schema(summary="Join a fair with some of your published vacancies (verified employer)",
-                   request=JoinRequestSerializer, responses={201: ParticipationSerializer, **ERRORS})
+                   request=JoinInput, responses={201: ParticipationSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def join(self, request, pk=None):
         fair = self.get_object()
-        data = JoinRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ids = data.validated_data["vacancies"]
-        vacancies = vacancies_by_ids(ids=ids, fetched_by=request.user)
-        if len(vacancies) != len(set(ids)):
-            raise serializers.ValidationError(
-                {"vacancies": [serializers.ErrorDetail(_("Some of these vacancies do not exist."), code="unknown")]})
-        participation = services.fair_join(actor=request.user, fair=fair, vacancies=vacancies)
-        return Response(ParticipationSerializer(participation).data, status=status.HTTP_201_CREATED)
+        data = self._input(JoinInput)
+        return _created(ParticipationSerializer, services.fair_join(actor=request.user, fair=fair, **data))
 
     @extend_schema(methods=["GET"], summary="Free interview slots of a fair (without meeting links)",
-                   request=None, responses={200: FreeSlotSerializer(many=True), **READ_ERRORS})
+                   request=None, responses={200: FreeSlotSerializer(many=True), **PUBLIC_ERRORS})
     @extend_schema(methods=["POST"], summary="Offer an interview slot (participating employer)",
-                   request=SlotOfferRequestSerializer, responses={201: MySlotSerializer, **ERRORS})
+                   request=SlotOfferInput, responses={201: MySlotSerializer, **ERRORS})
     @action(detail=True, methods=["get", "post"], filterset_class=None)
     def slots(self, request, pk=None):
         fair = self.get_object()
         if request.method == "GET":
             page = self.paginate_queryset(fair_free_slots(fair=fair, fetched_by=request.user))
             return self.get_paginated_response(FreeSlotSerializer(page, many=True).data)
-        data = SlotOfferRequestSerializer(data=request.data)
+        data = self._input(SlotOfferInput)
+        return _created(MySlotSerializer, services.interview_slot_offer(actor=request.user, fair=fair, **data))
+
+    def _input(self, input_class) -> dict:
+        """The body, validated by the page's form; any vacancy may be named (the service judges it)."""
+        context = {**self.get_serializer_context(),
+                   "form_kwargs": {"vacancies": vacancies_nameable(fetched_by=self.request.user)}}
+        data = input_class(data=self.request.data, context=context)
         data.is_valid(raise_exception=True)
-        vacancy = None
-        if data.validated_data.get("vacancy"):
-            found = vacancies_by_ids(ids=[data.validated_data["vacancy"]], fetched_by=request.user)
-            if not found:
-                raise serializers.ValidationError(
-                    {"vacancy": [serializers.ErrorDetail(_("This vacancy does not exist."), code="unknown")]})
-            vacancy = found[0]
-        slot = services.interview_slot_offer(
-            actor=request.user, fair=fair, starts_at=data.validated_data["starts_at"],
-            minutes=data.validated_data["minutes"], meeting_link=data.validated_data["meeting_link"], vacancy=vacancy)
-        return Response(MySlotSerializer(slot).data, status=status.HTTP_201_CREATED)
+        return data.validated_data
 
 
 @scope_exempt("Interview slots of the signed-in job seeker (booked) or employer (offered) only.")
@@ -277,23 +256,21 @@ class FairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     list=extend_schema(summary="My interview slots: booked (job seeker) or offered (employer), with links",
                        responses={200: MySlotSerializer(many=True), 401: ErrorSerializer}),
 )
-class SlotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SlotViewSet(ServiceActionMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MySlotSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        if self.action == "book":  # any slot of a published fair; the service decides who may book it
+            return interview_slots_bookable(fetched_by=self.request.user)
         return my_interview_slots(fetched_by=self.request.user)
 
     @extend_schema(summary="Book a free interview slot (job seeker signed up for the fair)", request=None,
                    responses={200: MySlotSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def book(self, request, pk=None):
-        slot = interview_slot_get(pk=int(pk), fetched_by=request.user)
-        if slot is None:
-            raise Http404
-        slot = services.interview_slot_book(actor=request.user, slot=slot)
-        return Response(MySlotSerializer(slot).data)
+        return self.call(services.interview_slot_book, record="slot")
 
 
 # --- Staff viewset ----------------------------------------------------------------------------
@@ -305,9 +282,9 @@ class SlotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(summary="A fair with its participants and counts",
                            responses={200: StaffFairDetailSerializer, **ERRORS}),
 )
-class StaffFairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffFairViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     model = JobFair
-    scope_roles = FAIR_STAFF_ROLES
+    scope_roles = FAIR_ORGANISERS.roles
     serializer_class = StaffFairSerializer
     filterset_class = StaffFairFilter
     lookup_value_regex = r"\d+"
@@ -315,32 +292,31 @@ class StaffFairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
     def get_base_queryset(self):
         return fair_staff_base()
 
-    def _fresh(self, fair: JobFair) -> JobFair:
-        return get_object_or_404(self.get_queryset(), pk=fair.pk)
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action in ("create", "update", "partial_update"):
+            # Any area may be named; the service answers 404 for one the user does not organise fairs in.
+            context["form_kwargs"] = {"areas": fair_nameable_areas(fetched_by=self.request.user)}
+        return context
 
     def retrieve(self, request, pk=None):
         fair = self.get_object()
         fair.participants = fair_staff_participations(fair=fair, fetched_by=request.user)
-        return Response(StaffFairDetailSerializer(fair).data)
+        return Response(StaffFairDetailSerializer(fair, context=self.get_serializer_context()).data)
 
-    @extend_schema(summary="Draft a fair", request=FairWriteSerializer, responses={201: StaffFairSerializer, **ERRORS})
+    @extend_schema(summary="Draft a fair", request=FairInput, responses={201: StaffFairSerializer, **ERRORS})
     def create(self, request):
-        data = FairWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fair = services.fair_create(actor=request.user, **data.validated_data)
-        return Response(StaffFairSerializer(self._fresh(fair)).data, status=status.HTTP_201_CREATED)
+        return self.call(services.fair_create, input=FairInput, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Change a draft fair", request=FairWriteSerializer,
-                   responses={200: StaffFairSerializer, **ERRORS})
+    @extend_schema(summary="Change a draft fair", request=FairInput, responses={200: StaffFairSerializer, **ERRORS})
     def update(self, request, pk=None, partial=False):
         fair = self.get_object()
-        data = FairWriteSerializer(data=request.data, partial=partial)
+        data = FairInput(data=request.data, partial=partial,
+                         context={**self.get_serializer_context(), "initial": FairForm.initial_for(fair)})
         data.is_valid(raise_exception=True)
-        current = {name: getattr(fair, name) for name in FairWriteSerializer().fields}
-        fair = services.fair_update(actor=request.user, fair=fair, **{**current, **data.validated_data})
-        return Response(StaffFairSerializer(self._fresh(fair)).data)
+        return self.answer(services.fair_update(actor=request.user, fair=fair, **data.validated_data))
 
-    @extend_schema(summary="Change some fields of a draft fair", request=FairWriteSerializer,
+    @extend_schema(summary="Change some fields of a draft fair", request=FairInput,
                    responses={200: StaffFairSerializer, **ERRORS})
     def partial_update(self, request, pk=None):
         return self.update(request, pk=pk, partial=True)
@@ -348,15 +324,9 @@ class StaffFairViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedM
     @extend_schema(summary="Publish a draft fair", request=None, responses={200: StaffFairSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        fair = services.fair_publish(actor=request.user, fair=self.get_object())
-        return Response(StaffFairSerializer(self._fresh(fair)).data)
+        return self.call(services.fair_publish, record="fair")
 
-    @extend_schema(summary="Cancel a fair", request=CancelRequestSerializer,
-                   responses={200: StaffFairSerializer, **ERRORS})
+    @extend_schema(summary="Cancel a fair", request=CancelInput, responses={200: StaffFairSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        fair = self.get_object()
-        data = CancelRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fair = services.fair_cancel(actor=request.user, fair=fair, reason=data.validated_data["reason"])
-        return Response(StaffFairSerializer(self._fresh(fair)).data)
+        return self.call(services.fair_cancel, record="fair", input=CancelInput)

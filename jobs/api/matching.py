@@ -12,8 +12,7 @@ from jobs.api.seekers import IsJobSeeker, OccupationBriefSerializer, VacancyBrie
 from jobs.models import SeekerProfile
 from jobs.selectors.matching import candidate_matches, staff_vacancy_for_candidates, vacancy_matches
 from jobs.selectors.seekers import seeker_profile_of, staff_seekers
-from portal.api import ERRORS
-from portal.api_base import AreaBriefSerializer
+from portal.api_base import ERRORS, AreaBriefSerializer
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 

@@ -8,16 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from jobs.api.seekers import HistoryListMixin, StatusChangeSerializer
-from jobs.constants import ReferralOutcome, RefusalBy
-from jobs.forms_seekers import ReferralApiFilter
+from jobs.api.seekers import HistoryField, HistoryListMixin
+from jobs.constants import REFERRAL_NOTE_MAX
+from jobs.forms_seekers import ReferralApiFilter, ReferralOutcomeForm
 from jobs.models import Referral, SeekerProfile, Vacancy
-from jobs.selectors.seekers import attach_histories, public_vacancy_by_id, seeker_for_staff, staff_referrals
+from jobs.selectors.seekers import public_vacancy_by_id, seeker_for_staff, staff_referrals
 from jobs.services.referrals import referral_create, referral_outcome_record
-from portal.api import ERRORS
-from portal.api_base import AreaBriefSerializer
+from portal.api_base import ERRORS, AreaBriefSerializer, MovesField, ServiceActionMixin
+from portal.api_forms import form_input
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet
 
@@ -44,18 +43,21 @@ class ReferralSerializer(serializers.ModelSerializer):
     vacancy = ReferralVacancySerializer(read_only=True)
     area = AreaBriefSerializer(read_only=True)
     referred_by = serializers.CharField(source="referred_by.username", read_only=True)
-    history = StatusChangeSerializer(many=True, read_only=True)
+    history = HistoryField()
+    moves = MovesField()
 
     class Meta:
         model = Referral
         fields = ["id", "seeker", "vacancy", "area", "referred_by", "referred_at", "status", "outcome_on",
-                  "refused_by", "refusal_reason", "note", "history"]
+                  "refused_by", "refusal_reason", "note", "history", "moves"]
 
 
 class ReferralCreateSerializer(serializers.Serializer):
+    """The API names the job seeker and the vacancy by id (the page finds them by keyword)."""
+
     seeker = serializers.IntegerField(help_text=_("A job seeker profile in your area."))
     vacancy = serializers.IntegerField(help_text=_("A published vacancy."))
-    note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+    note = serializers.CharField(allow_blank=True, default="", max_length=REFERRAL_NOTE_MAX)
 
     def validate_vacancy(self, value):
         vacancy = public_vacancy_by_id(pk=value)
@@ -65,22 +67,15 @@ class ReferralCreateSerializer(serializers.Serializer):
         return vacancy
 
 
-class ReferralOutcomeSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=ReferralOutcome.choices)
-    outcome_on = serializers.DateField(required=False, allow_null=True, default=None,
-                                       help_text=_("Required for a hire; today if left out."))
-    refused_by = serializers.ChoiceField(choices=[("", "—"), *RefusalBy.choices], default="",
-                                         help_text=_("Required for a refusal."))
-    refusal_reason = serializers.CharField(allow_blank=True, default="", trim_whitespace=False,
-                                           help_text=_("Required for a refusal."))
-    note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+ReferralOutcomeInput = form_input(ReferralOutcomeForm)
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: ReferralSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: ReferralSerializer, **ERRORS}),
 )
-class ReferralViewSet(HistoryListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class ReferralViewSet(ServiceActionMixin, HistoryListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      ScopedModelViewSet):
     """Referrals of job seekers living in the clerk's area."""
 
     queryset = staff_referrals().order_by("-referred_at", "-id")
@@ -98,15 +93,10 @@ class ReferralViewSet(HistoryListMixin, mixins.ListModelMixin, mixins.RetrieveMo
             raise Http404(_("Not found."))
         referral = referral_create(actor=request.user, seeker=seeker, vacancy=data.validated_data["vacancy"],
                                    note=data.validated_data["note"])
-        record = attach_histories([self.get_queryset().get(pk=referral.pk)])[0]
-        return Response(ReferralSerializer(record).data, status=status.HTTP_201_CREATED)
+        return self.answer(referral, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReferralOutcomeSerializer, responses={200: ReferralSerializer, **ERRORS})
+    @extend_schema(request=ReferralOutcomeInput, responses={200: ReferralSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        referral = self.get_object()  # out of scope: 404 before anything else is said
-        data = ReferralOutcomeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        referral_outcome_record(actor=request.user, referral=referral, **data.validated_data)
-        record = attach_histories([self.get_object()])[0]
-        return Response(ReferralSerializer(record).data)
+        # The referral is looked up first: out of scope answers 404 before anything else is said.
+        return self.call(referral_outcome_record, record="referral", input=ReferralOutcomeInput)

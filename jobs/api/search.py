@@ -24,7 +24,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from jobs.filters_search import VacancySearchFilterSet
 from jobs.models import Vacancy
 from jobs.selectors.search import public_vacancies, vacancy_public_detail, vacancy_search
-from portal.api_base import ErrorSerializer
+from portal.api_base import PUBLIC_ERRORS, AreaBriefSerializer
 from portal.scoped_views import scope_exempt
 
 
@@ -33,17 +33,13 @@ class NamedCodeSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class VacancyAreaSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.CharField()
+class VacancyAreaSerializer(AreaBriefSerializer):
+    """The workplace with the name of its district."""
+
     district = serializers.CharField(source="district_name", default="")
 
-
-class AreaRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.CharField()
+    class Meta(AreaBriefSerializer.Meta):
+        fields = [*AreaBriefSerializer.Meta.fields, "district"]
 
 
 class VacancyEmployerSerializer(serializers.Serializer):
@@ -107,7 +103,7 @@ class VacancyDetailSerializer(VacancySummarySerializer):
         fields = [*VacancySummarySerializer.Meta.fields, "industry", "areas", "description", "benefits",
                   "contact_name", "contact_phone"]
 
-    @extend_schema_field(AreaRefSerializer(many=True))
+    @extend_schema_field(AreaBriefSerializer(many=True))
     def get_areas(self, vacancy) -> list[dict]:
         return [{"code": a.code, "name": a.name, "level": a.level} for a in vacancy.area_chain]
 
@@ -169,11 +165,11 @@ PAGE_PARAMETERS = [
 @scope_exempt("Public vacancy search: shows only published, unexpired vacancies, to anyone.")
 @extend_schema_view(
     list=extend_schema(summary="Search public vacancies", parameters=PAGE_PARAMETERS,
-                       responses={200: VacancySearchResponseSerializer, 400: ErrorSerializer}),
+                       responses={200: VacancySearchResponseSerializer, **PUBLIC_ERRORS}),
     retrieve=extend_schema(summary="A public vacancy",
                            description="One published vacancy that is not past its closing date; any other is "
                                        "not found (404).",
-                           responses={200: VacancyDetailSerializer, 404: ErrorSerializer}),
+                           responses={200: VacancyDetailSerializer, **PUBLIC_ERRORS}),
 )
 class VacancySearchViewSet(viewsets.GenericViewSet):
     """Search the vacancies open to the public, with facet counts and what to relax when nothing matches."""

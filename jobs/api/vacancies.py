@@ -1,4 +1,7 @@
-"""Vacancy API: an employer's own vacancies, and the staff's scoped review endpoints."""
+"""Vacancy API: an employer's own vacancies, and the staff's scoped review endpoints.
+
+Inputs are the pages' forms (``jobs.forms_vacancies``, through ``jobs.api.inputs``); each record
+lists the ``moves`` the requesting user may take on it (``VACANCY_WORKFLOW``)."""
 
 from __future__ import annotations
 
@@ -7,24 +10,27 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from jobs.api.codes import AreaCodeMixin, IndustryCodeMixin
-from jobs.api.employers import ERRORS, IsEmployerAccount, PostingAreaSerializer, PostingCodeNameSerializer
-from jobs.constants import DESCRIPTION_MAX, HEADCOUNT_MAX, SALARY_CEILING, TITLE_MAX, WorkingTime
-from jobs.forms_vacancies import VacancyFilter, VacancyReviewFilter
+from jobs.api.employers import CodeNameSerializer, IsEmployerAccount
+from jobs.forms_vacancies import VacancyCloseForm, VacancyFilter, VacancyForm, VacancyReturnForm, VacancyReviewFilter
 from jobs.models import Employer, Vacancy
 from jobs.selectors.employers import employer_for_staff, employer_of_account
 from jobs.selectors.vacancies import (
     VACANCY_STAFF_ROLES,
     employer_vacancies,
-    occupation_by_code,
     vacancies_for_staff,
     vacancy_review_queue,
 )
 from jobs.services import vacancies as services
-from portal.reference.education import Education
-from portal.reference.models import Occupation
+from portal.api_base import (
+    ERRORS,
+    AreaBriefSerializer,
+    AreaCodeField,
+    IndustryCodeField,
+    MovesField,
+    ServiceActionMixin,
+)
+from portal.api_forms import form_input
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 
 
@@ -36,9 +42,10 @@ class PostingEmployerSerializer(serializers.ModelSerializer):
 
 class VacancySerializer(serializers.ModelSerializer):
     employer = PostingEmployerSerializer(read_only=True)
-    occupation = PostingCodeNameSerializer(read_only=True)
-    industry = PostingCodeNameSerializer(read_only=True)
-    area = PostingAreaSerializer(read_only=True)
+    occupation = CodeNameSerializer(read_only=True)
+    industry = CodeNameSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
+    moves = MovesField()
 
     class Meta:
         model = Vacancy
@@ -46,41 +53,18 @@ class VacancySerializer(serializers.ModelSerializer):
                   "salary_max", "education", "experience_years", "working_time", "description", "benefits",
                   "contact_name", "contact_phone", "closing_date", "is_public_welfare", "open_to_hard_to_employ",
                   "for_graduates", "status", "return_reason", "close_reason", "created_at", "published_at",
-                  "closed_at"]
+                  "closed_at", "moves"]
         read_only_fields = fields
 
 
-class VacancyInputSerializer(AreaCodeMixin, IndustryCodeMixin, serializers.Serializer):
-    """What is sent to post or change a vacancy. Occupation, industry and area are given by code."""
+class VacancyCodes(serializers.Serializer):
+    """How the API names the records a vacancy refers to: by code (the occupation too: ``6-18``)."""
 
-    title = serializers.CharField(max_length=TITLE_MAX)
-    occupation = serializers.CharField(max_length=8, help_text=_("Middle group code of 职业分类大典 2022, e.g. 6-18."))
-    industry = serializers.CharField(max_length=1, help_text=_("GB/T 4754 section letter, A–T."))
-    area = serializers.CharField(max_length=12, help_text=_("12-digit division code of a street or community."))
-    headcount = serializers.IntegerField(min_value=1, max_value=HEADCOUNT_MAX)
-    salary_min = serializers.IntegerField(min_value=0, max_value=SALARY_CEILING)
-    salary_max = serializers.IntegerField(min_value=0, max_value=SALARY_CEILING)
-    education = serializers.ChoiceField(choices=Education.choices, default=Education.NONE)
-    experience_years = serializers.IntegerField(min_value=0, max_value=50, default=0)
-    working_time = serializers.ChoiceField(choices=WorkingTime.choices, default=WorkingTime.FULL_TIME)
-    description = serializers.CharField(max_length=DESCRIPTION_MAX, trim_whitespace=False,
-                                        help_text=_("Plain text; stored as typed and always shown as text."))
-    benefits = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(max_length=40)
-    contact_phone = serializers.CharField(max_length=20)
-    closing_date = serializers.DateField()
-    is_public_welfare = serializers.BooleanField(default=False)
-    open_to_hard_to_employ = serializers.BooleanField(default=False)
-    for_graduates = serializers.BooleanField(default=False)
-
-    def validate_occupation(self, value) -> Occupation:
-        occupation = occupation_by_code(code=value.strip())
-        if occupation is None:
-            raise serializers.ValidationError(_("Unknown occupation code."), code="unknown_occupation")
-        return occupation
+    industry = IndustryCodeField(help_text=_("GB/T 4754 section letter, A–T."))
+    area = AreaCodeField(help_text=_("12-digit division code of a street or community."))
 
 
-class StaffVacancyInputSerializer(VacancyInputSerializer):
+class StaffVacancyCodes(VacancyCodes):
     employer = serializers.IntegerField(help_text=_("Id of a verified employer in your area."))
 
     def validate_employer(self, value) -> Employer:
@@ -91,37 +75,31 @@ class StaffVacancyInputSerializer(VacancyInputSerializer):
         return employer
 
 
-class CloseSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=[(reason.value, reason.label) for reason in services.MANUAL_CLOSE_REASONS])
-
-
-class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=services.RETURN_REASON_MAX, allow_blank=True)
+VacancyInput = form_input(VacancyForm, codes=VacancyCodes)
+StaffVacancyInput = form_input(VacancyForm, codes=StaffVacancyCodes, name="StaffVacancyInput")
+CloseInput = form_input(VacancyCloseForm)
+ReturnInput = form_input(VacancyReturnForm)
 
 
 class VacancyCloseMixin:
     """POST …/{id}/close/: the employer and the reviewing clerks close a vacancy the same way."""
 
-    @extend_schema(request=CloseSerializer, responses={200: VacancySerializer, **ERRORS})
+    @extend_schema(request=CloseInput, responses={200: VacancySerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        vacancy = self.get_object()
-        data = CloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_close(actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"])
-        return Response(VacancySerializer(vacancy).data)
+        return self.call(services.vacancy_close, record="vacancy", input=CloseInput)
 
 
 @scope_exempt("The signed-in employer's own vacancies only; another employer's read as not found.")
 @extend_schema_view(
     list=extend_schema(responses={200: VacancySerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: VacancySerializer, **ERRORS}),
-    create=extend_schema(request=VacancyInputSerializer, responses={201: VacancySerializer, **ERRORS}),
-    update=extend_schema(request=VacancyInputSerializer, responses={200: VacancySerializer, **ERRORS}),
-    partial_update=extend_schema(request=VacancyInputSerializer, responses={200: VacancySerializer, **ERRORS}),
+    create=extend_schema(request=VacancyInput, responses={201: VacancySerializer, **ERRORS}),
+    update=extend_schema(request=VacancyInput, responses={200: VacancySerializer, **ERRORS}),
+    partial_update=extend_schema(request=VacancyInput, responses={200: VacancySerializer, **ERRORS}),
 )
-class EmployerVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                             viewsets.GenericViewSet):
+class EmployerVacancyViewSet(ServiceActionMixin, VacancyCloseMixin, mixins.ListModelMixin,
+                             mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The signed-in employer's vacancies: post, change while awaiting review or returned, resubmit, close."""
 
     serializer_class = VacancySerializer
@@ -135,17 +113,15 @@ class EmployerVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.Re
         if employer is None:
             raise ValidationError({NON_FIELD_ERRORS: [ValidationError(
                 _("Register your organisation first."), code="not_registered")]})
-        data = VacancyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_post(actor=request.user, employer=employer, **data.validated_data)
-        return Response(VacancySerializer(vacancy).data, status=status.HTTP_201_CREATED)
+        return self.call(services.vacancy_post, employer=employer, input=VacancyInput,
+                         status=status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
         vacancy = self.get_object()
-        data = VacancyInputSerializer(data=request.data, partial=partial)
+        data = VacancyInput(data=request.data, partial=partial,
+                            context={**self.get_serializer_context(), "initial": VacancyForm.initial_from(vacancy)})
         data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_update(actor=request.user, vacancy=vacancy, **data.validated_data)
-        return Response(VacancySerializer(vacancy).data)
+        return self.answer(services.vacancy_update(actor=request.user, vacancy=vacancy, **data.validated_data))
 
     def partial_update(self, request, pk=None):
         return self.update(request, pk=pk, partial=True)
@@ -153,15 +129,15 @@ class EmployerVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.Re
     @extend_schema(request=None, responses={200: VacancySerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
-        vacancy = services.vacancy_resubmit(actor=request.user, vacancy=self.get_object())
-        return Response(VacancySerializer(vacancy).data)
+        return self.call(services.vacancy_resubmit, record="vacancy")
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: VacancySerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: VacancySerializer, **ERRORS}),
 )
-class StaffVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffVacancyViewSet(ServiceActionMixin, VacancyCloseMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          ScopedModelViewSet):
     """Vacancies whose workplace is in the clerk's area: review queue, publish, return, close, post for an
     employer."""
 
@@ -181,24 +157,16 @@ class StaffVacancyViewSet(VacancyCloseMixin, mixins.ListModelMixin, mixins.Retri
         """Vacancies awaiting review, the longest waiting first."""
         return self.list(request)
 
-    @extend_schema(request=StaffVacancyInputSerializer, responses={201: VacancySerializer, **ERRORS})
+    @extend_schema(request=StaffVacancyInput, responses={201: VacancySerializer, **ERRORS})
     def create(self, request):
-        data = StaffVacancyInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_post(actor=request.user, **data.validated_data)
-        return Response(VacancySerializer(vacancy).data, status=status.HTTP_201_CREATED)
+        return self.call(services.vacancy_post, input=StaffVacancyInput, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: VacancySerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        vacancy = services.vacancy_publish(actor=request.user, vacancy=self.get_object())
-        return Response(VacancySerializer(vacancy).data)
+        return self.call(services.vacancy_publish, record="vacancy")
 
-    @extend_schema(request=ReturnSerializer, responses={200: VacancySerializer, **ERRORS})
+    @extend_schema(request=ReturnInput, responses={200: VacancySerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        vacancy = self.get_object()
-        data = ReturnSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        vacancy = services.vacancy_return(actor=request.user, vacancy=vacancy, reason=data.validated_data["reason"])
-        return Response(VacancySerializer(vacancy).data)
+        return self.call(services.vacancy_return, record="vacancy", input=ReturnInput)

@@ -5,42 +5,29 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
 from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import LicenceStatus
+from jobs.constants import AGENCY_MANAGERS, LICENCE_EXPIRING_DAYS, LicenceBadge, LicenceStatus
 from jobs.models import Agency, SupervisionRecord
 from jobs.selectors.fairs import SubqueryCount
 from portal.constants import AreaLevel
 from portal.models import Area, User
-
-EXPIRING_WITHIN_DAYS = 60
-
-
-class LicenceBadge(models.TextChoices):
-    """What the public register shows beside a licence (revoked licences are not shown there)."""
-
-    VALID = "valid", _("Valid")
-    EXPIRING = "expiring", _("Expires within 60 days")
-    EXPIRED = "expired", _("Expired")
-    SUSPENDED = "suspended", _("Suspended")
-    REVOKED = "revoked", _("Revoked")
+from portal.scoping import has_staff_role
 
 
 def licence_badge_expression(today: datetime.date | None = None) -> Case:
     """The badge as a database expression, so lists can show and filter it without extra queries.
 
     A licence whose last day has passed is expired whatever its status says; a suspension shows
-    next; a valid licence ending within 60 days is flagged as expiring.
+    next; a valid licence ending within ``LICENCE_EXPIRING_DAYS`` is flagged as expiring.
     """
     today = today or timezone.localdate()
     return Case(
         When(status=LicenceStatus.REVOKED, then=Value(LicenceBadge.REVOKED)),
         When(valid_to__lt=today, then=Value(LicenceBadge.EXPIRED)),
         When(status=LicenceStatus.SUSPENDED, then=Value(LicenceBadge.SUSPENDED)),
-        When(valid_to__lte=today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS), then=Value(LicenceBadge.EXPIRING)),
+        When(valid_to__lte=today + datetime.timedelta(days=LICENCE_EXPIRING_DAYS), then=Value(LicenceBadge.EXPIRING)),
         default=Value(LicenceBadge.VALID),
         output_field=CharField(),
     )
@@ -55,7 +42,7 @@ def licence_badge(agency: Agency, today: datetime.date | None = None) -> str:
         return LicenceBadge.EXPIRED
     if agency.status == LicenceStatus.SUSPENDED:
         return LicenceBadge.SUSPENDED
-    if agency.valid_to <= today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS):
+    if agency.valid_to <= today + datetime.timedelta(days=LICENCE_EXPIRING_DAYS):
         return LicenceBadge.EXPIRING
     return LicenceBadge.VALID
 
@@ -86,3 +73,18 @@ def agency_supervision_records(*, agency: Agency, fetched_by: User) -> list[Supe
     """Inspections of an agency, as far as the reader's jurisdiction reaches."""
     return list(SupervisionRecord.objects.visible_to(fetched_by).filter(agency=agency)
                 .select_related("inspector").order_by("-inspected_on", "-id"))
+
+
+def may_license_agencies(*, fetched_by: User) -> bool:
+    """Does the user record agency licences somewhere (the "record a licence" page and button)?
+    Which agencies they may then change is ``LICENCE_WORKFLOW``'s business."""
+    return has_staff_role(fetched_by, AGENCY_MANAGERS.roles, AGENCY_MANAGERS.levels)
+
+
+def agencies_expiring_count(*, fetched_by: User) -> int | None:
+    """The workbench counter: valid licences in the user's jurisdiction ending within
+    ``LICENCE_EXPIRING_DAYS`` (the "expiring" badge), for those who manage agencies; None for others."""
+    if not may_license_agencies(fetched_by=fetched_by):
+        return None
+    return (Agency.objects.visible_to(fetched_by, roles=AGENCY_MANAGERS.roles, levels=AGENCY_MANAGERS.levels)
+            .alias(badge=licence_badge_expression()).filter(badge=LicenceBadge.EXPIRING).count())

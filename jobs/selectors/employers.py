@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from jobs.constants import EmployerStatus, VacancyStatus
+from jobs.constants import EMPLOYER_WORKFLOW, VacancyStatus
 from jobs.models import Employer
 from portal.constants import AccountType, StaffRole
 from portal.models import StatusChange, User
 from portal.reference.models import Industry
-from portal.workflow import status_history
+from portal.workflow import awaiting, status_history, takes_part
 
 # Staff who work with employers: clerks verify them, administrators make member units.
 EMPLOYER_STAFF_ROLES = [StaffRole.CLERK, StaffRole.ADMINISTRATOR]
@@ -47,9 +47,17 @@ def employer_for_staff(*, fetched_by: User, pk=None, credit_code: str | None = N
     return None
 
 
+def employers_awaiting_verification(*, fetched_by: User) -> int | None:
+    """How many employers awaiting verification the user may verify (the workbench's counter): those
+    in the scope of the grants the verify step admits. None for a user holding no such grant."""
+    if not takes_part(fetched_by, EMPLOYER_WORKFLOW, ["verify"]):
+        return None
+    return awaiting(Employer.objects.all(), user=fetched_by, workflow=EMPLOYER_WORKFLOW, steps=["verify"]).count()
+
+
 def employer_history(*, employer: Employer, fetched_by: User) -> list[StatusChange]:
     """Verification moves of an employer, with status labels; callers have already resolved it within reach."""
-    return status_history(instance=employer, labels=EmployerStatus.choices)
+    return status_history(instance=employer)
 
 
 def industries() -> QuerySet[Industry]:

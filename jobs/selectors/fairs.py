@@ -7,22 +7,13 @@ and a fair with many employers and sign-ups does not multiply rows.
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import FairStatus
+from jobs.constants import FAIR_AREA_LEVELS, FAIR_ORGANISERS, EmployerStatus, FairPeriod, FairStatus
 from jobs.models import Employer, FairParticipation, FairSignup, InterviewSlot, JobFair, SeekerProfile, Vacancy
-from jobs.services.fairs import FAIR_AREA_LEVELS, FAIR_STAFF_ROLES
 from portal.constants import AccountType
 from portal.models import Area, User
-from portal.reference.models import Industry
-
-
-class FairPeriod(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    PAST = "past", _("Past")
 
 
 class SubqueryCount(Subquery):
@@ -61,14 +52,29 @@ def fairs_in_period(queryset: QuerySet[JobFair], *, period: str) -> QuerySet[Job
     return queryset.filter(ends_at__gte=now).order_by("starts_at", "id")
 
 
-def fair_public_get(*, fetched_by: User | None, pk: int) -> JobFair | None:
-    """A fair as the public sees it: published, or cancelled after people had joined it (so they
-    learn it is off). Drafts, and fairs cancelled before anyone saw them, are not found."""
+def fair_public_visible(*, fetched_by: User | None) -> QuerySet[JobFair]:
+    """Fairs as the public sees them, with their counts: published, or cancelled after people had
+    joined them (so they learn it is off). Drafts, and fairs cancelled before anyone saw them, are
+    not found."""
     active = (Exists(FairParticipation.objects.filter(fair=OuterRef("pk")))
               | Exists(FairSignup.objects.filter(fair=OuterRef("pk"))))
     visible = JobFair.objects.filter(Q(status=FairStatus.PUBLISHED) | (Q(status=FairStatus.CANCELLED) & active))
-    return (_with_counts(visible.select_related("area", "industry"), public_vacancies=True)
-            .filter(pk=pk).first())
+    return _with_counts(visible.select_related("area", "industry"), public_vacancies=True)
+
+
+def fair_public_get(*, fetched_by: User | None, pk: int) -> JobFair | None:
+    """One fair as the public sees it (``fair_public_visible``); None if there is none."""
+    return fair_public_visible(fetched_by=fetched_by).filter(pk=pk).first()
+
+
+def fair_is_open(fair: JobFair) -> bool:
+    """A fair can be joined, signed up to and booked while it is published and not over."""
+    return fair.status == FairStatus.PUBLISHED and fair.ends_at > timezone.now()
+
+
+def employer_may_join_fairs(employer: Employer) -> bool:
+    """Only an organisation the district has verified takes part in fairs."""
+    return employer.status == EmployerStatus.VERIFIED
 
 
 def fair_public_participants(*, fair: JobFair, fetched_by: User | None) -> list[FairParticipation]:
@@ -86,10 +92,10 @@ def fair_free_slots(*, fair: JobFair, fetched_by: User | None) -> QuerySet[Inter
             .select_related("participation__employer", "vacancy").order_by("starts_at", "id"))
 
 
-def interview_slot_get(*, pk: int, fetched_by: User | None) -> InterviewSlot | None:
-    """A slot of a published fair (for booking); None if there is none."""
-    return (InterviewSlot.objects.filter(pk=pk, participation__fair__status=FairStatus.PUBLISHED)
-            .select_related("participation__fair").first())
+def interview_slots_bookable(*, fetched_by: User | None) -> QuerySet[InterviewSlot]:
+    """Slots of published fairs, to book by id; the service decides whether this user may book one."""
+    return (InterviewSlot.objects.filter(participation__fair__status=FairStatus.PUBLISHED)
+            .select_related("participation__fair"))
 
 
 # --- A user's own records ---------------------------------------------------------------------
@@ -121,16 +127,17 @@ def seeker_fair_state(*, fair: JobFair, fetched_by: User) -> dict:
 
 
 def employer_fair_state(*, fair: JobFair, fetched_by: User) -> dict:
-    """For an employer on a fair's page: my participation and my slots with who booked them."""
+    """For an employer on a fair's page: may I join, my participation and my slots with who booked them."""
     employer = employer_of(fetched_by=fetched_by)
     if employer is None:
-        return {"employer": None, "participation": None, "slots": []}
+        return {"employer": None, "may_join": False, "participation": None, "slots": []}
     participation = (FairParticipation.objects.filter(fair=fair, employer=employer)
                      .prefetch_related("vacancies").first())
     slots = []
     if participation is not None:
         slots = list(participation.slots.select_related("vacancy", "booked_by__account").order_by("starts_at"))
-    return {"employer": employer, "participation": participation, "slots": slots}
+    return {"employer": employer, "may_join": employer_may_join_fairs(employer), "participation": participation,
+            "slots": slots}
 
 
 def employer_participation(*, fair: JobFair, fetched_by: User) -> FairParticipation | None:
@@ -151,10 +158,10 @@ def employer_public_vacancies(*, fetched_by: User) -> QuerySet[Vacancy]:
     return Vacancy.objects.public().filter(employer__account=fetched_by).order_by("title", "id")
 
 
-def vacancies_by_ids(*, ids: list[int], fetched_by: User) -> list[Vacancy]:
-    """Vacancies named in a request; the service decides whether the user may use them."""
-    found = {v.pk: v for v in Vacancy.objects.filter(pk__in=ids)}
-    return [found[i] for i in ids if i in found]
+def vacancies_nameable(*, fetched_by: User) -> QuerySet[Vacancy]:
+    """Every vacancy an API request may name by id (an id that names none is ``unknown``); the
+    service decides whether the user may bring or offer it."""
+    return Vacancy.objects.all()
 
 
 def my_interview_slots(*, fetched_by: User) -> QuerySet[InterviewSlot]:
@@ -180,7 +187,7 @@ def fair_staff_base() -> QuerySet[JobFair]:
 
 def fair_staff_participations(*, fair: JobFair, fetched_by: User) -> list[FairParticipation]:
     """Participants of a fair in the reader's jurisdiction, with vacancies and slot counts."""
-    visible = JobFair.objects.visible_to(fetched_by, roles=FAIR_STAFF_ROLES).filter(pk=fair.pk)
+    visible = JobFair.objects.visible_to(fetched_by, roles=FAIR_ORGANISERS.roles).filter(pk=fair.pk)
     booked = InterviewSlot.objects.filter(participation=OuterRef("pk"), booked_by__isnull=False)
     return list(
         FairParticipation.objects.filter(fair__in=visible).select_related("employer")
@@ -190,11 +197,14 @@ def fair_staff_participations(*, fair: JobFair, fetched_by: User) -> list[FairPa
         .order_by("employer__name", "id"))
 
 
-def industry_by_code(*, code: str) -> Industry | None:
-    return Industry.objects.filter(code=(code or "").upper()).first()
-
-
 def fair_organiser_areas(*, fetched_by: User) -> QuerySet[Area]:
-    """Areas the user may organise a fair for: city, district or street level in their scope."""
-    return (Area.objects.visible_to(fetched_by, roles=FAIR_STAFF_ROLES)
+    """Areas the user may organise a fair for: city, district or street level in their scope (the
+    page offers only these)."""
+    return (Area.objects.visible_to(fetched_by, roles=FAIR_ORGANISERS.roles, levels=FAIR_ORGANISERS.levels)
             .filter(level__in=FAIR_AREA_LEVELS).order_by("path"))
+
+
+def fair_nameable_areas(*, fetched_by: User) -> QuerySet[Area]:
+    """Every area an API request may name by code (a code that names none is ``unknown_area``); the
+    service decides whether the user organises fairs there."""
+    return Area.objects.all()

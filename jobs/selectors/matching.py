@@ -27,11 +27,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jobs.constants import ApplicationStatus, ReferralOutcome, VacancyStatus
+from jobs.constants import ApplicationStatus, ReferralOutcome
 from jobs.models import Application, Referral, SeekerProfile, Vacancy
 from portal.constants import LEVEL_PREFIX_WIDTH, AreaLevel, StaffRole
 from portal.models import User
@@ -209,8 +208,10 @@ def candidate_matches_queryset(*, base: QuerySet[SeekerProfile], vacancy: Vacanc
 
 
 def vacancies_for_candidates() -> QuerySet[Vacancy]:
-    """Base of the clerks' candidates page; the scoped view narrows it with ``visible_to``."""
-    return Vacancy.objects.select_related("employer", "area", "occupation", "occupation__parent")
+    """Base of the clerks' candidates page; the scoped view narrows it with ``visible_to``. Each
+    vacancy says whether it is public (``Vacancy.objects.public``), in the same query."""
+    return (Vacancy.objects.select_related("employer", "area", "occupation", "occupation__parent")
+            .annotate(is_public=Exists(Vacancy.objects.public().filter(pk=OuterRef("pk")))))
 
 
 def staff_vacancy_for_candidates(*, fetched_by: User, pk: int) -> Vacancy | None:
@@ -219,7 +220,9 @@ def staff_vacancy_for_candidates(*, fetched_by: User, pk: int) -> Vacancy | None
 
 
 def vacancy_is_public(vacancy: Vacancy) -> bool:
-    return vacancy.status == VacancyStatus.PUBLISHED and vacancy.closing_date >= timezone.localdate()
+    """Whether anyone may see the vacancy now (``Vacancy.objects.public`` says what that means)."""
+    known = getattr(vacancy, "is_public", None)
+    return known if known is not None else Vacancy.objects.public().filter(pk=vacancy.pk).exists()
 
 
 def candidate_matches(*, fetched_by: User, vacancy: Vacancy, limit: int = MATCH_LIMIT) -> list[SeekerProfile]:

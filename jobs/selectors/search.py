@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,11 +38,11 @@ from django.utils.translation import gettext as _
 
 from jobs.constants import VacancyStatus, WorkingTime
 from jobs.models import Vacancy
-from jobs.search import QueryRun, query_runs, tsquery_text
 from portal.constants import AreaLevel
 from portal.models import Area, User
 from portal.reference.education import Education
 from portal.reference.models import Industry, Occupation
+from portal.textsearch import QueryRun, fallback_condition, query_runs, tsquery_text
 
 SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
@@ -313,19 +312,8 @@ def industry_choices() -> list[tuple[str, str]]:
 # --- Which vacancies match -----------------------------------------------------------------------
 
 
-def _latin_word_pattern(word: str) -> str:
-    """A whole Latin word as jobs/search.py cuts it: no letter or digit before it, and no letter,
-    digit, + or # after it (after a word ending in + or #: no further + or #)."""
-    after = r"(?![+#])" if word[-1] in "+#" else r"(?![0-9a-z+#])"
-    return rf"(?<![0-9a-z]){re.escape(word.lower())}{after}"
-
-
-def _fallback_condition(run: QueryRun) -> Q:
-    if run.cjk:
-        return (Q(title__icontains=run.text) | Q(employer__name__icontains=run.text)
-                | Q(description__icontains=run.text))
-    pattern = _latin_word_pattern(run.text)
-    return Q(title__iregex=pattern) | Q(employer__name__iregex=pattern) | Q(description__iregex=pattern)
+# Where a keyword is looked for without the index (SQLite): the fields ``search_text`` is made of.
+SEARCHED_FIELDS = ("title", "employer__name", "description")
 
 
 def _tsquery(filters: SearchFilters) -> SearchQuery:
@@ -342,7 +330,7 @@ def _matching(filters: SearchFilters, *, today: datetime.date, now: datetime.dat
             queryset = queryset.filter(search_vector=_tsquery(filters))
         else:
             for run in runs:
-                queryset = queryset.filter(_fallback_condition(run))
+                queryset = queryset.filter(fallback_condition(run, SEARCHED_FIELDS))
     if filters.area is not None:
         queryset = queryset.filter(area_path__startswith=filters.area.path)
     if filters.occupation:

@@ -75,7 +75,8 @@ def _is_employer(user: User | None) -> bool:
 
 
 def _application_queryset() -> QuerySet[Application]:
-    return Application.objects.select_related("vacancy", "vacancy__employer", "vacancy__area", "area")
+    # The seeker and the vacancy's employer hold the accounts the application's moves are decided by.
+    return Application.objects.select_related("vacancy", "vacancy__employer", "vacancy__area", "area", "seeker")
 
 
 def seeker_applications(*, fetched_by: User, vacancy_id: int | None = None) -> QuerySet[Application]:
@@ -90,6 +91,19 @@ def seeker_applications(*, fetched_by: User, vacancy_id: int | None = None) -> Q
 
 def seeker_application(*, fetched_by: User, pk: int) -> Application | None:
     return seeker_applications(fetched_by=fetched_by).filter(pk=pk).first()
+
+
+PANEL_SIZE = 5
+
+
+def seeker_applications_panel(*, fetched_by: User) -> dict | None:
+    """The "My applications" panel of the job seeker's own page: the latest applications, or what to
+    do first (fill in the profile, find a job) when there are none yet. Never empty for a job seeker."""
+    if not _is_job_seeker(fetched_by):
+        return None
+    latest = list(seeker_applications(fetched_by=fetched_by)[:PANEL_SIZE + 1])
+    return {"applications": latest[:PANEL_SIZE], "more": len(latest) > PANEL_SIZE,
+            "has_profile": bool(latest) or seeker_has_profile(fetched_by=fetched_by)}
 
 
 def seeker_application_for_vacancy(*, fetched_by: User, vacancy: Vacancy) -> Application | None:
@@ -118,7 +132,7 @@ def employer_applicants(*, fetched_by: User, vacancy: Vacancy | None = None) -> 
     if not _is_employer(fetched_by):
         return Application.objects.none()
     applications = (Application.objects.filter(vacancy__employer__account=fetched_by)
-                    .select_related("vacancy", "seeker", "seeker__account", "seeker__area",
+                    .select_related("vacancy", "vacancy__employer", "seeker", "seeker__account", "seeker__area",
                                     "seeker__area__parent", "seeker__area__parent__parent")
                     .prefetch_related(Prefetch("seeker__wanted_occupations",
                                                queryset=Occupation.objects.order_by("code"))))

@@ -6,12 +6,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jobs.constants import VacancyStatus
+from jobs.constants import VACANCY_WORKFLOW, VacancyStatus
 from jobs.models import Vacancy
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, StatusChange, User
 from portal.reference.models import Occupation
-from portal.workflow import status_history
+from portal.workflow import awaiting, status_history, takes_part
 
 VACANCY_STAFF_ROLES = [StaffRole.CLERK]
 _LIST_RELATED = ("employer", "occupation", "industry", "area")
@@ -29,6 +29,15 @@ def vacancies_for_staff(*, fetched_by: User) -> QuerySet[Vacancy]:
 def vacancy_review_queue(*, fetched_by: User) -> QuerySet[Vacancy]:
     """Vacancies awaiting review in the clerk's jurisdiction, the longest waiting first."""
     return vacancies_for_staff(fetched_by=fetched_by).filter(status=VacancyStatus.PENDING).order_by("created_at", "id")
+
+
+def vacancies_awaiting_my_review(*, fetched_by: User) -> int | None:
+    """How many vacancies awaiting review the user may publish (the workbench's counter): those in
+    the scope of the grants the publish step admits, less the ones it must leave to another clerk
+    (maker ≠ checker). None for a user holding no such grant: reviewing is not their work."""
+    if not takes_part(fetched_by, VACANCY_WORKFLOW, ["publish"]):
+        return None
+    return awaiting(Vacancy.objects.all(), user=fetched_by, workflow=VACANCY_WORKFLOW, steps=["publish"]).count()
 
 
 def employer_vacancies(*, fetched_by: User) -> QuerySet[Vacancy]:
@@ -50,7 +59,7 @@ def employer_vacancy(*, fetched_by: User, pk) -> Vacancy:
 
 def vacancy_history(*, vacancy: Vacancy, fetched_by: User) -> list[StatusChange]:
     """Status moves of a vacancy, with status labels; callers have already resolved it within reach."""
-    return status_history(instance=vacancy, labels=VacancyStatus.choices)
+    return status_history(instance=vacancy)
 
 
 def occupation_groups() -> list[tuple[str, list[tuple[str, str]]]]:

@@ -1,9 +1,11 @@
 """Private employment agencies (职业中介机构): licences recorded by district clerks, status changes
 with a reason, and supervision (inspection) records.
 
-Only clerks holding a district-level grant act here (``levels=[AreaLevel.DISTRICT]``): street and
-community windows do not license or inspect agencies. An agency's area is its district or a
-street or community below it.
+Who may change an agency is declared once, in ``jobs.constants.LICENCE_WORKFLOW`` (its steps
+suspend, reinstate and revoke; its actions edit and supervise, by ``AGENCY_MANAGERS``: clerks holding
+a district-level grant), and checked on the locked row by ``transition`` and ``authorize``.
+Recording a licence is not a move (there is no record yet): the same rule is checked against the
+chosen area here. An agency's area is its district or a street or community below it.
 """
 
 from __future__ import annotations
@@ -15,35 +17,47 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import LICENCE_TRANSITIONS, JobsEvent, LicenceStatus, SupervisionResult
+from jobs.constants import (
+    AGENCY_ADDRESS_MAX,
+    AGENCY_AREA_LEVELS,
+    AGENCY_MANAGERS,
+    AGENCY_NAME_MAX,
+    AGENCY_PHONE_MAX,
+    AGENCY_SCOPE_MAX,
+    LICENCE_HOLDER_MAX,
+    LICENCE_NUMBER_MAX,
+    LICENCE_REASON_MAX,
+    LICENCE_WORKFLOW,
+    SUPERVISION_FINDINGS_MAX,
+    JobsEvent,
+    LicenceStatus,
+    SupervisionResult,
+)
 from jobs.models import Agency, SupervisionRecord
 from jobs.validators import validate_credit_code
 from portal.audit import audit_record
-from portal.constants import AreaLevel, StaffRole
 from portal.models import Area, User
 from portal.scoping import OutOfScope, assert_in_scope, has_staff_role
-from portal.workflow import transition
-
-AGENCY_STAFF_ROLES = [StaffRole.CLERK]
-AGENCY_STAFF_LEVELS = [AreaLevel.DISTRICT]
-AGENCY_AREA_LEVELS = [AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
-REASON_MAX = 300
-FINDINGS_MAX = 2000
+from portal.workflow import authorize, transition
 
 # (field, max length, required)
 _TEXT_FIELDS = [
-    ("name", 100, True),
-    ("licence_number", 40, True),
-    ("holder", 60, True),
-    ("scope", 300, True),
-    ("address", 200, True),
-    ("contact_phone", 20, False),
+    ("name", AGENCY_NAME_MAX, True),
+    ("licence_number", LICENCE_NUMBER_MAX, True),
+    ("holder", LICENCE_HOLDER_MAX, True),
+    ("scope", AGENCY_SCOPE_MAX, True),
+    ("address", AGENCY_ADDRESS_MAX, True),
+    ("contact_phone", AGENCY_PHONE_MAX, False),
 ]
 
 
-def assert_may_manage_agencies(actor: User, area: Area | None) -> None:
-    """District clerks (and the system administrator) manage agencies in their subtree; 404 otherwise."""
-    assert_in_scope(actor, area, roles=AGENCY_STAFF_ROLES, levels=AGENCY_STAFF_LEVELS)
+def _assert_may_license(actor: User, area: Area | None) -> None:
+    """The area chosen for a new or moved agency: 404 unless the actor manages agencies there (with
+    no area yet, unless they manage agencies anywhere)."""
+    if area is not None:
+        assert_in_scope(actor, area, roles=AGENCY_MANAGERS.roles, levels=AGENCY_MANAGERS.levels)
+    elif not has_staff_role(actor, AGENCY_MANAGERS.roles, AGENCY_MANAGERS.levels):
+        raise OutOfScope(_("Not found."))
 
 
 def _agency_values(*, name, licence_number, holder, credit_code, scope, address, contact_phone, valid_from,
@@ -109,10 +123,7 @@ def agency_license(
     contact_phone: str = "",
 ) -> Agency:
     """Record a licensed agency."""
-    if area is not None:
-        assert_may_manage_agencies(actor, area)
-    elif not has_staff_role(actor, AGENCY_STAFF_ROLES, AGENCY_STAFF_LEVELS):
-        raise OutOfScope(_("Not found."))  # no area to check; whoever may not manage agencies gets 404
+    _assert_may_license(actor, area)
     values = _agency_values(name=name, licence_number=licence_number, holder=holder, credit_code=credit_code,
                             scope=scope, address=address, contact_phone=contact_phone, valid_from=valid_from,
                             valid_to=valid_to, area=area)
@@ -135,11 +146,12 @@ def agency_update(
     valid_from: datetime.date | None, valid_to: datetime.date | None, area: Area | None, credit_code: str = "",
     contact_phone: str = "",
 ) -> Agency:
-    """Correct an agency's details (the licence status changes through ``agency_status_change``)."""
-    assert_may_manage_agencies(actor, agency.area)
+    """Correct an agency's details (the ``edit`` action; the licence status changes through
+    ``agency_status_change``)."""
+    row = Agency.objects.select_for_update(of=("self",)).select_related("area").get(pk=agency.pk)
+    authorize(instance=row, workflow=LICENCE_WORKFLOW, action="edit", actor=actor)
     if area is not None:
-        assert_may_manage_agencies(actor, area)
-    row = Agency.objects.select_for_update().get(pk=agency.pk)
+        _assert_may_license(actor, area)
     values = _agency_values(name=name, licence_number=licence_number, holder=holder, credit_code=credit_code,
                             scope=scope, address=address, contact_phone=contact_phone, valid_from=valid_from,
                             valid_to=valid_to, area=area)
@@ -162,17 +174,15 @@ def agency_update(
 
 def agency_status_change(*, actor: User, agency: Agency, to: str, reason: str) -> Agency:
     """Suspend, reinstate or revoke a licence; every change gives its reason. Revoked is final."""
-    assert_may_manage_agencies(actor, agency.area)
     reason = (reason or "").strip()
     if to not in LicenceStatus.values:
         raise ValidationError({"status": [ValidationError(_("Choose a licence status."), code="invalid_choice")]})
     if not reason:
         raise ValidationError({"reason": [ValidationError(_("Give the reason for this change."), code="required")]})
-    if len(reason) > REASON_MAX:
+    if len(reason) > LICENCE_REASON_MAX:
         raise ValidationError({"reason": [ValidationError(
-            _("At most %(max)d characters.") % {"max": REASON_MAX}, code="max_length")]})
-    return transition(instance=agency, to=to, actor=actor, transitions=LICENCE_TRANSITIONS,
-                      event_type=JobsEvent.AGENCY_STATUS_CHANGED, note=reason,
+            _("At most %(max)d characters.") % {"max": LICENCE_REASON_MAX}, code="max_length")]})
+    return transition(instance=agency, workflow=LICENCE_WORKFLOW, to=to, actor=actor, note=reason,
                       changes={"status_reason": reason})
 
 
@@ -180,8 +190,9 @@ def agency_status_change(*, actor: User, agency: Agency, to: str, reason: str) -
 def agency_supervise(
     *, actor: User, agency: Agency, inspected_on: datetime.date | None, findings: str, result: str,
 ) -> SupervisionRecord:
-    """Record an inspection of an agency by a district clerk."""
-    assert_may_manage_agencies(actor, agency.area)
+    """Record an inspection of an agency (the ``supervise`` action)."""
+    agency = Agency.objects.select_for_update(of=("self",)).select_related("area").get(pk=agency.pk)
+    authorize(instance=agency, workflow=LICENCE_WORKFLOW, action="supervise", actor=actor)
     findings = (findings or "").strip()
     errors: dict[str, list[ValidationError]] = {}
 
@@ -194,8 +205,8 @@ def agency_supervise(
         add("inspected_on", _("The inspection date cannot be in the future."), "future")
     if not findings:
         add("findings", _("Describe what the inspection found."), "required")
-    elif len(findings) > FINDINGS_MAX:
-        add("findings", _("At most %(max)d characters.") % {"max": FINDINGS_MAX}, "max_length")
+    elif len(findings) > SUPERVISION_FINDINGS_MAX:
+        add("findings", _("At most %(max)d characters.") % {"max": SUPERVISION_FINDINGS_MAX}, "max_length")
     if result not in SupervisionResult.values:
         add("result", _("Choose the result of the inspection."), "invalid_choice")
     if errors:

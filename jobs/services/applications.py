@@ -1,5 +1,9 @@
 """Applications: a job seeker applies once to a public vacancy and may withdraw; the employer that
-owns the vacancy moves the applicant through viewed, interview, hired or not successful."""
+owns the vacancy moves the applicant through viewed, interview, hired or not successful.
+
+Who may take each step is declared once, in ``jobs.constants.APPLICATION_WORKFLOW``;
+``portal.workflow.transition`` checks it on the locked row.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import APPLICATION_TRANSITIONS, ApplicationStatus, JobsEvent
+from jobs.constants import (
+    APPLICATION_NOTE_MAX,
+    APPLICATION_WORKFLOW,
+    COVER_NOTE_MAX,
+    EMPLOYER_APPLICATION_MOVES,
+    ApplicationStatus,
+    JobsEvent,
+)
 from jobs.models import Application, SeekerProfile, Vacancy
 from portal.audit import audit_record
 from portal.constants import AccountType
 from portal.models import User
-from portal.scoping import OutOfScope
 from portal.workflow import transition
-
-COVER_NOTE_MAX = 1000
-NOTE_MAX = 300
-
-# What an employer may set; withdrawing is the job seeker's own move.
-EMPLOYER_MOVES = [ApplicationStatus.VIEWED, ApplicationStatus.INTERVIEW, ApplicationStatus.HIRED,
-                  ApplicationStatus.REJECTED]
 
 
 class ApplicationExists(ValidationError):
@@ -47,9 +50,9 @@ def _seeker_profile(account: User) -> SeekerProfile:
 
 
 @transaction.atomic
-def application_submit(*, account: User, vacancy: Vacancy, cover_note: str = "") -> Application:
+def application_submit(*, actor: User, vacancy: Vacancy, cover_note: str = "") -> Application:
     """Apply once. The database constraint decides between two applications sent at the same moment."""
-    profile = _seeker_profile(account)
+    profile = _seeker_profile(actor)
     cover_note = (cover_note or "").strip()
     if len(cover_note) > COVER_NOTE_MAX:
         raise ValidationError({"cover_note": [ValidationError(
@@ -67,30 +70,32 @@ def application_submit(*, account: User, vacancy: Vacancy, cover_note: str = "")
         if existing is None:
             raise
         raise ApplicationExists(existing) from exc
-    audit_record(event_type=JobsEvent.APPLICATION_SUBMITTED, actor=account, obj=application,
+    audit_record(event_type=JobsEvent.APPLICATION_SUBMITTED, actor=actor, obj=application,
                  new={"vacancy": vacancy.pk, "status": application.status})
     return application
 
 
-def application_withdraw(*, account: User, application: Application, note: str = "") -> Application:
+def application_withdraw(*, actor: User, application: Application, note: str = "") -> Application:
     """The job seeker withdraws their own open application."""
-    if not account.is_authenticated or application.seeker.account_id != account.pk:
-        raise OutOfScope(_("Not found."))
-    return transition(instance=application, to=ApplicationStatus.WITHDRAWN, actor=account,
-                      transitions=APPLICATION_TRANSITIONS, event_type=JobsEvent.APPLICATION_STATUS_CHANGED,
-                      note=(note or "").strip()[:NOTE_MAX])
+    return transition(instance=application, workflow=APPLICATION_WORKFLOW, to=ApplicationStatus.WITHDRAWN,
+                      actor=actor, note=(note or "").strip()[:APPLICATION_NOTE_MAX])
+
+
+def _hired_after_applying(hired_on: datetime.date | None):
+    def check(application: Application) -> None:
+        if hired_on is not None and hired_on < timezone.localtime(application.applied_at).date():
+            raise ValidationError({"hired_on": [ValidationError(
+                _("The hire date cannot be before the application date."), code="before_application")]})
+    return check
 
 
 def application_move(*, actor: User, application: Application, to: str, hired_on: datetime.date | None = None,
                      note: str = "") -> Application:
     """The employer owning the vacancy moves an applicant. A hire records its date: it later counts
     as new employment by enterprise hire."""
-    if not actor.is_authenticated or actor.account_type != AccountType.EMPLOYER \
-            or application.vacancy.employer.account_id != actor.pk:
-        raise OutOfScope(_("Not found."))
     note = (note or "").strip()
     errors: dict[str, list[ValidationError]] = {}
-    if to not in EMPLOYER_MOVES:
+    if to not in EMPLOYER_APPLICATION_MOVES:
         errors["status"] = [ValidationError(_("Choose viewed, interview, hired or not successful."),
                                             code="invalid_choice")]
     if to == ApplicationStatus.HIRED:
@@ -98,16 +103,13 @@ def application_move(*, actor: User, application: Application, to: str, hired_on
             errors["hired_on"] = [ValidationError(_("Enter the date the person was hired."), code="required")]
         elif hired_on > timezone.localdate():
             errors["hired_on"] = [ValidationError(_("The hire date cannot be in the future."), code="future")]
-        elif hired_on < timezone.localtime(application.applied_at).date():
-            errors["hired_on"] = [ValidationError(_("The hire date cannot be before the application date."),
-                                                  code="before_application")]
     elif hired_on is not None:
         errors["hired_on"] = [ValidationError(_("A date is only recorded for a hire."), code="not_hired")]
-    if len(note) > NOTE_MAX:
-        errors["note"] = [ValidationError(_("The note can be at most %(max)s characters.") % {"max": NOTE_MAX},
-                                          code="max_length")]
+    if len(note) > APPLICATION_NOTE_MAX:
+        errors["note"] = [ValidationError(_("The note can be at most %(max)s characters.")
+                                          % {"max": APPLICATION_NOTE_MAX}, code="max_length")]
     if errors:
         raise ValidationError(errors)
     changes = {"hired_on": hired_on} if to == ApplicationStatus.HIRED else None
-    return transition(instance=application, to=to, actor=actor, transitions=APPLICATION_TRANSITIONS,
-                      event_type=JobsEvent.APPLICATION_STATUS_CHANGED, note=note, changes=changes)
+    return transition(instance=application, workflow=APPLICATION_WORKFLOW, to=to, actor=actor, note=note,
+                      changes=changes, check=_hired_after_applying(hired_on))

@@ -1,9 +1,10 @@
 """Employers (用人单位): registration, changes, verification by the district, member units.
 
-An employer account registers its organisation; it stays pending until a clerk holding a grant at
-district level over the employer's area verifies or rejects it. A rejected employer corrects its
-details and resubmits. The district (a district-level clerk or administrator) makes a verified
-employer a member unit (会员单位) of the public HR market, or ends it.
+An employer account registers its organisation; it stays pending until the district verifies or
+rejects it. A rejected employer corrects its details and resubmits. The district makes a verified
+employer a member unit (会员单位) of the public HR market, or ends it. Who may take each step is
+declared once, in ``jobs.constants.EMPLOYER_WORKFLOW``; ``portal.workflow`` checks it on the
+locked row.
 """
 
 from __future__ import annotations
@@ -17,48 +18,35 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.constants import EMPLOYER_TRANSITIONS, EmployerStatus, JobsEvent
+from jobs.constants import (
+    EMPLOYER_AREA_LEVELS,
+    EMPLOYER_FIELDS_LOCKED_WHEN_VERIFIED,
+    EMPLOYER_REASON_MAX,
+    EMPLOYER_WORKFLOW,
+    PHONE_PATTERN,
+    EmployerStatus,
+    JobsEvent,
+)
 from jobs.models import Employer, Vacancy
 from jobs.search import vacancy_search_text
 from jobs.validators import validate_credit_code
 from portal.audit import audit_record
-from portal.constants import AccountType, AreaLevel, StaffRole
+from portal.constants import AccountType
 from portal.models import Area, User
 from portal.reference.models import Industry
-from portal.scoping import OutOfScope, assert_in_scope
-from portal.workflow import transition
-
-# Who verifies and rejects employers: a clerk whose grant is at district level over the employer.
-VERIFIER_ROLES = [StaffRole.CLERK]
-VERIFIER_LEVELS = [AreaLevel.DISTRICT]
-# Who makes member units: the district, through a clerk or an administrator granted there.
-MEMBERSHIP_ROLES = [StaffRole.CLERK, StaffRole.ADMINISTRATOR]
-MEMBERSHIP_LEVELS = [AreaLevel.DISTRICT]
+from portal.workflow import authorize, transition
 
 EMPLOYER_FIELDS = ("name", "credit_code", "industry", "area", "address", "contact_name", "contact_phone",
                    "introduction")
-# Verification vouches for the code and the district; a verified employer cannot change them.
-FIELDS_LOCKED_WHEN_VERIFIED = ("credit_code", "area")
-REASON_MAX = 200
-PHONE = re.compile(r"^[0-9][0-9 ()+\-]{4,19}$")
+PHONE = re.compile(PHONE_PATTERN)
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
 
 
-def _is_owner(actor: User | None, employer: Employer) -> bool:
-    return bool(actor is not None and actor.is_authenticated and employer.account_id == actor.pk)
-
-
-def _assert_owner(actor: User | None, employer: Employer) -> None:
-    """An employer account acts only on its own organisation; anything else reads as not found."""
-    if not _is_owner(actor, employer):
-        raise OutOfScope(_("Not found."))
-
-
 def _locked(employer: Employer) -> Employer:
-    return Employer.objects.select_for_update().select_related("area").get(pk=employer.pk)
+    return Employer.objects.select_for_update(of=("self",)).select_related("area").get(pk=employer.pk)
 
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +82,7 @@ def _check_employer(employer: Employer) -> None:
     if area is None:
         errors.setdefault("area", []).append(ValidationError(_("Choose the community where the organisation is "
                                                                "registered."), code="required"))
-    elif area.level != AreaLevel.COMMUNITY:
+    elif area.level not in EMPLOYER_AREA_LEVELS:
         errors.setdefault("area", []).append(ValidationError(
             _("Choose down to a community (社区); “%(name)s” is a %(level)s.")
             % {"name": area.name, "level": area.get_level_display()}, code="level"))
@@ -152,11 +140,11 @@ def employer_update(*, actor: User, employer: Employer, **fields: Any) -> Employ
     if unknown:
         raise TypeError(f"employer_update() got unknown fields: {sorted(unknown)}")
     row = _locked(employer)
-    _assert_owner(actor, row)
+    authorize(instance=row, workflow=EMPLOYER_WORKFLOW, action="edit", actor=actor)
     fields = _normalise(fields)
     changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
     if row.status == EmployerStatus.VERIFIED:
-        locked = [name for name in FIELDS_LOCKED_WHEN_VERIFIED if name in changed]
+        locked = [name for name in EMPLOYER_FIELDS_LOCKED_WHEN_VERIFIED if name in changed]
         if locked:
             raise ValidationError({name: [ValidationError(
                 _("A verified organisation cannot change this; ask the district employment service window."),
@@ -191,12 +179,9 @@ def _reindex_vacancies(employer: Employer, batch: int = 500) -> int:
     return done + len(chunk)
 
 
-@transaction.atomic
 def employer_verify(*, actor: User, employer: Employer) -> Employer:
-    row = _locked(employer)
-    assert_in_scope(actor, row.area, roles=VERIFIER_ROLES, levels=VERIFIER_LEVELS)
-    return transition(instance=row, to=EmployerStatus.VERIFIED, actor=actor, transitions=EMPLOYER_TRANSITIONS,
-                      event_type=JobsEvent.EMPLOYER_STATUS_CHANGED,
+    """The district vouches for the organisation: its vacancies can be published from now on."""
+    return transition(instance=employer, workflow=EMPLOYER_WORKFLOW, to=EmployerStatus.VERIFIED, actor=actor,
                       changes={"verified_at": timezone.now(), "verified_by": actor, "status_reason": ""})
 
 
@@ -210,23 +195,17 @@ def _clean_reason(reason: str | None, *, limit: int) -> str:
     return reason
 
 
-@transaction.atomic
 def employer_reject(*, actor: User, employer: Employer, reason: str) -> Employer:
-    row = _locked(employer)
-    assert_in_scope(actor, row.area, roles=VERIFIER_ROLES, levels=VERIFIER_LEVELS)
-    reason = _clean_reason(reason, limit=REASON_MAX)
-    return transition(instance=row, to=EmployerStatus.REJECTED, actor=actor, transitions=EMPLOYER_TRANSITIONS,
-                      event_type=JobsEvent.EMPLOYER_STATUS_CHANGED, note=reason,
-                      changes={"status_reason": reason})
+    """Not verified, with the reason the employer reads to correct its details."""
+    reason = _clean_reason(reason, limit=EMPLOYER_REASON_MAX)
+    return transition(instance=employer, workflow=EMPLOYER_WORKFLOW, to=EmployerStatus.REJECTED, actor=actor,
+                      note=reason, changes={"status_reason": reason})
 
 
-@transaction.atomic
 def employer_resubmit(*, actor: User, employer: Employer) -> Employer:
     """After correcting its details, a rejected employer asks to be verified again."""
-    row = _locked(employer)
-    _assert_owner(actor, row)
-    return transition(instance=row, to=EmployerStatus.PENDING, actor=actor, transitions=EMPLOYER_TRANSITIONS,
-                      event_type=JobsEvent.EMPLOYER_STATUS_CHANGED, changes={"status_reason": ""})
+    return transition(instance=employer, workflow=EMPLOYER_WORKFLOW, to=EmployerStatus.PENDING, actor=actor,
+                      changes={"status_reason": ""})
 
 
 @transaction.atomic
@@ -235,10 +214,9 @@ def employer_set_membership(
 ) -> Employer:
     """Make a verified employer a member unit from a date, or end its membership."""
     row = _locked(employer)
-    assert_in_scope(actor, row.area, roles=MEMBERSHIP_ROLES, levels=MEMBERSHIP_LEVELS)
+    authorize(instance=row, workflow=EMPLOYER_WORKFLOW, action="membership", actor=actor, field=NON_FIELD_ERRORS,
+              code="not_verified")
     if is_member:
-        if row.status != EmployerStatus.VERIFIED:
-            raise _error(NON_FIELD_ERRORS, _("Only a verified employer can become a member unit."), "not_verified")
         if row.is_member_unit:
             raise _error(NON_FIELD_ERRORS, _("This employer is already a member unit."), "unchanged")
         if member_since is None:

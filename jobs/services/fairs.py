@@ -1,9 +1,12 @@
 """Job fairs (专场招聘): staff organise them, employers join with vacancies, job seekers sign up
 and book remote interview slots that employers offer.
 
-Every write checks who is acting: staff through ``assert_in_scope`` (404 when out of scope),
-employers and job seekers through their own account. Places and slots are taken under a row
-lock, so the last place or a free slot cannot be taken twice by two people at once.
+Who organises, publishes, cancels and edits a fair is declared once, in
+``jobs.constants.FAIR_WORKFLOW``; ``transition`` and ``authorize`` check it on the locked fair row.
+Drafting a fair is not a move (there is no record yet): the organising area is checked against the
+same ``FAIR_ORGANISERS`` rule here. Employers and job seekers act through their own account. Places
+and slots are taken under a row lock, so the last place or a free slot cannot be taken twice by two
+people at once.
 """
 
 from __future__ import annotations
@@ -19,28 +22,28 @@ from django.utils.translation import gettext as _
 
 from jobs.constants import (
     DESCRIPTION_MAX,
-    FAIR_TRANSITIONS,
-    EmployerStatus,
+    FAIR_AREA_LEVELS,
+    FAIR_CANCEL_REASON_MAX,
+    FAIR_ORGANISERS,
+    FAIR_TITLE_MAX,
+    FAIR_VENUE_MAX,
+    FAIR_WORKFLOW,
+    MEETING_LINK_MAX,
+    SLOT_MINUTES_MAX,
+    SLOT_MINUTES_MIN,
     FairStatus,
     FairTargetGroup,
     JobsEvent,
     VacancyStatus,
 )
 from jobs.models import Employer, FairParticipation, FairSignup, InterviewSlot, JobFair, SeekerProfile, Vacancy
+from jobs.selectors.fairs import employer_may_join_fairs, fair_is_open
 from portal.audit import audit_record
-from portal.constants import AccountType, AreaLevel, StaffRole
+from portal.constants import AccountType
 from portal.models import Area, User
 from portal.reference.models import Industry
 from portal.scoping import assert_in_scope
-from portal.workflow import transition
-
-# Who organises fairs, and at which tiers a fair can be organised.
-FAIR_STAFF_ROLES = [StaffRole.CLERK, StaffRole.ADMINISTRATOR]
-FAIR_AREA_LEVELS = [AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET]
-FAIR_TITLE_MAX = 100
-VENUE_MAX = 200
-SLOT_MINUTES_MIN, SLOT_MINUTES_MAX = 5, 240
-MEETING_LINK_MAX = 300
+from portal.workflow import authorize, transition
 
 https_only = URLValidator(schemes=["https"])
 
@@ -83,8 +86,8 @@ def _fair_errors(
         add("venue", _("An online fair has no venue: clear the venue or untick “online”."), "venue_or_online")
     elif not is_online and not venue:
         add("venue", _("Enter the venue, or tick “online” for an online fair."), "venue_or_online")
-    elif len(venue) > VENUE_MAX:
-        add("venue", _("The venue can have at most %(max)d characters.") % {"max": VENUE_MAX}, "max_length")
+    elif len(venue) > FAIR_VENUE_MAX:
+        add("venue", _("The venue can have at most %(max)d characters.") % {"max": FAIR_VENUE_MAX}, "max_length")
     if target_group not in FairTargetGroup.values:
         add("target_group", _("Choose a target group."), "invalid_choice")
     elif target_group == FairTargetGroup.INDUSTRY and industry is None:
@@ -121,7 +124,7 @@ def fair_create(
 ) -> JobFair:
     """A clerk or administrator drafts a fair organised by an area in their scope."""
     if area is not None:
-        assert_in_scope(actor, area, roles=FAIR_STAFF_ROLES)
+        _assert_may_organise(actor, area)
     values = _fair_values(title=title, starts_at=starts_at, ends_at=ends_at, venue=venue, is_online=is_online,
                           target_group=target_group, industry=industry, description=description,
                           capacity=capacity, area=area)
@@ -139,14 +142,12 @@ def fair_update(
     target_group: str = FairTargetGroup.GENERAL, industry: Industry | None = None, description: str = "",
     capacity: int | None = None, area: Area | None,
 ) -> JobFair:
-    """Change a draft fair. Once published, a fair's terms are fixed: cancel it instead."""
-    assert_in_scope(actor, fair.area, roles=FAIR_STAFF_ROLES)
+    """Change a draft fair (the ``edit`` action). Once published, a fair's terms are fixed: cancel it
+    instead. Moving it to another organising area needs that area in the actor's scope too."""
+    row = JobFair.objects.select_for_update(of=("self",)).select_related("area").get(pk=fair.pk)
+    authorize(instance=row, workflow=FAIR_WORKFLOW, action="edit", actor=actor, code="not_draft")
     if area is not None:
-        assert_in_scope(actor, area, roles=FAIR_STAFF_ROLES)
-    row = JobFair.objects.select_for_update().get(pk=fair.pk)
-    if row.status != FairStatus.DRAFT:
-        raise ValidationError(_("Only a draft fair can be changed; a published fair can be cancelled."),
-                              code="not_draft")
+        _assert_may_organise(actor, area)
     values = _fair_values(title=title, starts_at=starts_at, ends_at=ends_at, venue=venue, is_online=is_online,
                           target_group=target_group, industry=industry, description=description,
                           capacity=capacity, area=area)
@@ -161,33 +162,41 @@ def fair_update(
     return row
 
 
-def fair_publish(*, actor: User, fair: JobFair) -> JobFair:
-    assert_in_scope(actor, fair.area, roles=FAIR_STAFF_ROLES)
+def _assert_may_organise(actor: User, area: Area) -> None:
+    """The organising area chosen for a new or moved fair: 404 unless the actor organises fairs there."""
+    assert_in_scope(actor, area, roles=FAIR_ORGANISERS.roles, levels=FAIR_ORGANISERS.levels)
+
+
+def _not_ended(fair: JobFair) -> None:
     if fair.ends_at <= timezone.now():
         raise ValidationError(_("This fair has already ended and cannot be published."), code="ended")
-    return transition(instance=fair, to=FairStatus.PUBLISHED, actor=actor, transitions=FAIR_TRANSITIONS,
-                      event_type=JobsEvent.FAIR_STATUS_CHANGED)
+
+
+def fair_publish(*, actor: User, fair: JobFair) -> JobFair:
+    """Publish a draft that has not ended yet (checked on the locked row)."""
+    return transition(instance=fair, workflow=FAIR_WORKFLOW, to=FairStatus.PUBLISHED, actor=actor, check=_not_ended)
 
 
 def fair_cancel(*, actor: User, fair: JobFair, reason: str = "") -> JobFair:
-    assert_in_scope(actor, fair.area, roles=FAIR_STAFF_ROLES)
+    """Cancel a draft or a published fair, with an optional reason kept in its history."""
     reason = (reason or "").strip()
-    if len(reason) > 300:
-        raise _error("reason", _("The reason can have at most %(max)d characters.") % {"max": 300}, "max_length")
-    return transition(instance=fair, to=FairStatus.CANCELLED, actor=actor, transitions=FAIR_TRANSITIONS,
-                      event_type=JobsEvent.FAIR_STATUS_CHANGED, note=reason)
+    if len(reason) > FAIR_CANCEL_REASON_MAX:
+        raise _error("reason", _("The reason can have at most %(max)d characters.") % {"max": FAIR_CANCEL_REASON_MAX},
+                     "max_length")
+    return transition(instance=fair, workflow=FAIR_WORKFLOW, to=FairStatus.CANCELLED, actor=actor, note=reason)
 
 
 # --- Taking part (employers and job seekers) --------------------------------------------------
 
 
 def _open_fair_or_error(fair: JobFair) -> None:
-    """A fair can be joined, signed up to and booked while it is published and not over."""
+    """Joining, signing up and booking need an open fair (``fair_is_open``); say why it is not."""
+    if fair_is_open(fair):
+        return
     if fair.status != FairStatus.PUBLISHED:
         raise ValidationError(_("This fair is not open: it is not published or has been cancelled."),
                               code="not_open")
-    if fair.ends_at <= timezone.now():
-        raise ValidationError(_("This fair has already ended."), code="ended")
+    raise ValidationError(_("This fair has already ended."), code="ended")
 
 
 def _employer_of(actor: User) -> Employer:
@@ -213,7 +222,7 @@ def _seeker_of(actor: User, *, lock: bool = False) -> SeekerProfile:
 def fair_join(*, actor: User, fair: JobFair, vacancies: Iterable[Vacancy]) -> FairParticipation:
     """A verified employer takes part in an open fair with some of its public vacancies, once."""
     employer = _employer_of(actor)
-    if employer.status != EmployerStatus.VERIFIED:
+    if not employer_may_join_fairs(employer):
         raise ValidationError(_("Your organisation must be verified by the district before it can join a fair."),
                               code="not_verified")
     fair = JobFair.objects.select_for_update().get(pk=fair.pk)
@@ -280,11 +289,10 @@ def interview_slot_offer(
     """A participating employer offers a remote interview slot within the fair's time, with an
     https meeting link."""
     employer = _employer_of(actor)
-    participation = (FairParticipation.objects.filter(fair_id=fair.pk, employer=employer)
-                     .select_related("fair").first())
+    fair = JobFair.objects.select_for_update().get(pk=fair.pk)  # not cancelled while the slot is offered
+    participation = FairParticipation.objects.filter(fair=fair, employer=employer).first()
     if participation is None:
         raise ValidationError(_("Join the fair before offering interview slots."), code="not_participating")
-    fair = participation.fair
     _open_fair_or_error(fair)
     errors: dict[str, list[ValidationError]] = {}
 
@@ -333,12 +341,11 @@ def interview_slot_book(*, actor: User, slot: InterviewSlot) -> InterviewSlot:
 
     The seeker's profile is locked first (so one person's bookings are checked for overlap one at
     a time), then the slot (so two people cannot book the same slot): whoever comes second sees
-    the slot taken.
+    the slot taken. Last the fair, so it is not cancelled between the check and the booking.
     """
     seeker = _seeker_of(actor, lock=True)
-    slot = (InterviewSlot.objects.select_for_update(of=("self",)).select_related("participation__fair")
-            .get(pk=slot.pk))
-    fair = slot.participation.fair
+    slot = InterviewSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
+    fair = JobFair.objects.select_for_update(of=("self",)).get(participations=slot.participation_id)
     _open_fair_or_error(fair)
     if not FairSignup.objects.filter(fair=fair, seeker=seeker).exists():
         raise ValidationError(_("Sign up for the fair before booking an interview."), code="not_signed_up")

@@ -8,19 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jobs.constants import SALARY_CEILING, JobsEvent
+from jobs.constants import (
+    EXPERIENCE_MAX,
+    SALARY_CEILING,
+    SEEKER_AREA_LEVELS,
+    SKILLS_MAX,
+    SUMMARY_MAX,
+    WANTED_AREA_LEVELS,
+    WANTED_AREAS_MAX,
+    WANTED_OCCUPATIONS_MAX,
+    JobsEvent,
+)
 from jobs.models import SeekerProfile
 from portal.audit import audit_record
-from portal.constants import AccountType, AreaLevel
+from portal.constants import AccountType
 from portal.models import Area, User
 from portal.reference.education import Education
 from portal.reference.models import Occupation
-
-SKILLS_MAX = 300
-SUMMARY_MAX = 2000
-EXPERIENCE_MAX = 50
-WANTED_OCCUPATIONS_MAX = 10
-WANTED_AREAS_MAX = 13  # Wuhan has 13 districts
 
 
 def _error(field: str, message: str, code: str) -> tuple[str, ValidationError]:
@@ -32,7 +36,7 @@ def _check_profile(*, area: Area | None, education: str, experience_years, skill
     problems: list[tuple[str, ValidationError]] = []
     if area is None:
         problems.append(_error("area", _("Choose the community where you live."), "required"))
-    elif area.level != AreaLevel.COMMUNITY:
+    elif area.level not in SEEKER_AREA_LEVELS:
         problems.append(_error("area", _("Choose down to your community."), "level"))
     if education not in Education.values:
         problems.append(_error("education", _("Choose an education level from the list."), "invalid_choice"))
@@ -55,7 +59,7 @@ def _check_profile(*, area: Area | None, education: str, experience_years, skill
     if len(wanted_occupations) > WANTED_OCCUPATIONS_MAX:
         problems.append(_error("wanted_occupations", _("Choose at most %(max)s occupations.")
                                % {"max": WANTED_OCCUPATIONS_MAX}, "too_many"))
-    if any(wanted.level != AreaLevel.DISTRICT for wanted in wanted_areas):
+    if any(wanted.level not in WANTED_AREA_LEVELS for wanted in wanted_areas):
         problems.append(_error("wanted_areas", _("Choose districts as wanted work areas."), "level"))
     if len(wanted_areas) > WANTED_AREAS_MAX:
         problems.append(_error("wanted_areas", _("Choose at most %(max)s districts.") % {"max": WANTED_AREAS_MAX},
@@ -81,12 +85,12 @@ def _snapshot(profile: SeekerProfile | None) -> dict:
 
 @transaction.atomic
 def seeker_profile_save(
-    *, account: User, area: Area | None, education: str = Education.NONE, experience_years: int = 0,
+    *, actor: User, area: Area | None, education: str = Education.NONE, experience_years: int = 0,
     skills: str = "", wanted_occupations: Iterable[Occupation] = (), wanted_areas: Iterable[Area] = (),
     expected_salary: int | None = None, summary: str = "", is_graduate: bool = False,
 ) -> SeekerProfile:
     """Create or update the job seeker's own profile; audited with the old and new values."""
-    if not account.is_authenticated or account.account_type != AccountType.JOB_SEEKER:
+    if not actor.is_authenticated or actor.account_type != AccountType.JOB_SEEKER:
         raise PermissionDenied(_("Only job seekers have a profile."))
     skills, summary = (skills or "").strip(), (summary or "").strip()
     wanted_occupations = list(dict.fromkeys(wanted_occupations))
@@ -96,16 +100,16 @@ def seeker_profile_save(
                    wanted_areas=wanted_areas)
 
     # Lock the profile so two saves at once apply one after the other.
-    profile = SeekerProfile.objects.select_for_update().filter(account=account).first()
+    profile = SeekerProfile.objects.select_for_update().filter(account=actor).first()
     old = _snapshot(profile)
     values = {"area": area, "education": education, "experience_years": experience_years, "skills": skills,
               "expected_salary": expected_salary, "summary": summary, "is_graduate": is_graduate}
     if profile is None:
         try:
             with transaction.atomic():
-                profile = SeekerProfile.objects.create(account=account, **values)
+                profile = SeekerProfile.objects.create(account=actor, **values)
         except IntegrityError:  # created by a parallel request a moment ago: update that one
-            profile = SeekerProfile.objects.select_for_update().get(account=account)
+            profile = SeekerProfile.objects.select_for_update().get(account=actor)
             old = _snapshot(profile)
     for name, value in values.items():
         setattr(profile, name, value)
@@ -113,7 +117,7 @@ def seeker_profile_save(
     profile.wanted_occupations.set(wanted_occupations)
     profile.wanted_areas.set(wanted_areas)
     new = _snapshot(profile)
-    audit_record(event_type=JobsEvent.SEEKER_PROFILE_SAVED, actor=account, obj=profile,
+    audit_record(event_type=JobsEvent.SEEKER_PROFILE_SAVED, actor=actor, obj=profile,
                  old={k: v for k, v in old.items() if new.get(k) != v} if old else None,
                  new={k: v for k, v in new.items() if old.get(k) != v} if old else new)
     return profile

@@ -1,10 +1,13 @@
 """Vacancies (岗位登记): posting, changes, review by the district, closing and nightly expiry.
 
 A verified employer posts its own vacancies, or a clerk posts one on its behalf. New and edited
-vacancies wait for review; a clerk holding a grant at district level over the workplace publishes
-them or returns them with a reason. A returned vacancy is edited and resubmitted. A published one
-is closed when filled or withdrawn (by the employer or the district), or by the nightly task once
-its closing date has passed. Every status change goes through ``portal.workflow.transition``.
+vacancies wait for review; the workplace's district publishes them or returns them with a reason.
+A returned vacancy is edited and resubmitted. A published one is closed when filled or withdrawn
+(by the employer or the district), or by the nightly task once its closing date has passed.
+
+Who may take each step (and that a clerk who posted a vacancy does not review it) is declared once,
+in ``jobs.constants.VACANCY_WORKFLOW``; every status change goes through
+``portal.workflow.transition``, which checks it on the locked row.
 """
 
 from __future__ import annotations
@@ -20,8 +23,14 @@ from django.utils.translation import gettext as _
 
 from jobs.constants import (
     DESCRIPTION_MAX,
+    EMPLOYER_ACCOUNT,
+    MANUAL_CLOSE_REASONS,
+    PHONE_PATTERN,
+    RETURN_REASON_MAX,
     TITLE_MAX,
-    VACANCY_TRANSITIONS,
+    VACANCY_POSTER_ROLES,
+    VACANCY_WORKFLOW,
+    WORKPLACE_LEVELS,
     CloseReason,
     EmployerStatus,
     JobsEvent,
@@ -30,23 +39,12 @@ from jobs.constants import (
 from jobs.models import Employer, Vacancy
 from jobs.search import vacancy_search_text
 from portal.audit import audit_record
-from portal.constants import AreaLevel, StaffRole
 from portal.models import Area, User
 from portal.reference.models import Industry, Occupation
-from portal.scoping import OutOfScope, area_in_scope, assert_in_scope
-from portal.workflow import transition
+from portal.scoping import area_in_scope, assert_in_scope
+from portal.workflow import authorize, transition
 
-# Who reviews and closes: a clerk whose grant is at district level over the workplace.
-REVIEWER_ROLES = [StaffRole.CLERK]
-REVIEWER_LEVELS = [AreaLevel.DISTRICT]
-# Who may post on an employer's behalf: any clerk whose area covers the employer and the workplace.
-POSTER_ROLES = [StaffRole.CLERK]
-WORKPLACE_LEVELS = {AreaLevel.STREET, AreaLevel.COMMUNITY}
-EDITABLE_STATUSES = {VacancyStatus.PENDING, VacancyStatus.RETURNED}
-# What a person may give as the reason for closing; "expired" is the nightly task's.
-MANUAL_CLOSE_REASONS = (CloseReason.FILLED, CloseReason.WITHDRAWN)
-RETURN_REASON_MAX = 300
-PHONE = re.compile(r"^[0-9][0-9 ()+\-]{4,19}$")
+PHONE = re.compile(PHONE_PATTERN)
 
 VACANCY_FIELDS = (
     "title", "occupation", "industry", "area", "headcount", "salary_min", "salary_max", "education",
@@ -61,11 +59,6 @@ _NOT_INPUT = ("employer", "area_path", "status", "return_reason", "close_reason"
 
 def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
-
-
-def _is_owner(actor: User | None, employer: Employer) -> bool:
-    return bool(actor is not None and actor.is_authenticated and employer.account_id is not None
-                and employer.account_id == actor.pk)
 
 
 def _locked(vacancy: Vacancy) -> Vacancy:
@@ -166,10 +159,12 @@ def vacancy_post(
 
     The vacancy waits for review by the workplace's district.
     """
-    employer = Employer.objects.select_related("area").get(pk=employer.pk)
-    owner = _is_owner(actor, employer)
+    # Posting creates a record, so no step of the workflow covers it: the employer's own account,
+    # or a clerk of the employer's area, on the locked employer.
+    employer = Employer.objects.select_for_update(of=("self",)).select_related("area").get(pk=employer.pk)
+    owner = EMPLOYER_ACCOUNT.allows(actor, employer)
     if not owner:
-        assert_in_scope(actor, employer.area, roles=POSTER_ROLES)
+        assert_in_scope(actor, employer.area, roles=VACANCY_POSTER_ROLES)
     if employer.status != EmployerStatus.VERIFIED:
         message = (_("Your organisation has not been verified yet. You can post vacancies once the district "
                      "employment service has verified it.") if owner
@@ -183,7 +178,7 @@ def vacancy_post(
         open_to_hard_to_employ=open_to_hard_to_employ, for_graduates=for_graduates))
     vacancy = Vacancy(employer=employer, posted_by=actor, status=VacancyStatus.PENDING, **fields)
     _check_vacancy(vacancy, today=timezone.localdate())
-    if not owner and not area_in_scope(actor, vacancy.area, roles=POSTER_ROLES):
+    if not owner and not area_in_scope(actor, vacancy.area, roles=VACANCY_POSTER_ROLES):
         raise _error("area", _("The workplace must be inside your own area."), "out_of_scope")
     _index(vacancy)
     vacancy.save()
@@ -196,11 +191,8 @@ def vacancy_post(
 def vacancy_update(*, actor: User, vacancy: Vacancy, **fields: Any) -> Vacancy:
     """The employer edits a vacancy that is awaiting review or was returned; it stays in that status."""
     row = _locked(vacancy)
-    if not _is_owner(actor, row.employer):
-        raise OutOfScope(_("Not found."))
-    if row.status not in EDITABLE_STATUSES:
-        raise _error(NON_FIELD_ERRORS, _("Only a vacancy awaiting review or returned can be changed; this one is "
-                                         "“%(status)s”.") % {"status": row.get_status_display()}, "not_editable")
+    authorize(instance=row, workflow=VACANCY_WORKFLOW, action="edit", actor=actor, field=NON_FIELD_ERRORS,
+              code="not_editable")
     fields = _normalise(fields)
     changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
     if not changed:
@@ -216,64 +208,50 @@ def vacancy_update(*, actor: User, vacancy: Vacancy, **fields: Any) -> Vacancy:
     return row
 
 
-@transaction.atomic
+def _closing_date_not_passed(vacancy: Vacancy) -> None:
+    if vacancy.closing_date < timezone.localdate():
+        raise _error("closing_date", _("The closing date has passed; change it before resubmitting."), "past")
+
+
 def vacancy_resubmit(*, actor: User, vacancy: Vacancy) -> Vacancy:
     """After editing, the employer sends a returned vacancy back for review."""
-    row = _locked(vacancy)
-    if not _is_owner(actor, row.employer):
-        raise OutOfScope(_("Not found."))
-    if row.status == VacancyStatus.RETURNED and row.closing_date < timezone.localdate():
-        raise _error("closing_date", _("The closing date has passed; change it before resubmitting."), "past")
-    return transition(instance=row, to=VacancyStatus.PENDING, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=JobsEvent.VACANCY_STATUS_CHANGED, changes={"return_reason": ""})
+    return transition(instance=vacancy, workflow=VACANCY_WORKFLOW, to=VacancyStatus.PENDING, actor=actor,
+                      check=_closing_date_not_passed, changes={"return_reason": ""})
 
 
-def _assert_reviewer(actor: User, vacancy: Vacancy) -> None:
-    assert_in_scope(actor, vacancy.area, roles=REVIEWER_ROLES, levels=REVIEWER_LEVELS)
+def _publishable(vacancy: Vacancy) -> None:
+    if vacancy.employer.status != EmployerStatus.VERIFIED:
+        raise _error(NON_FIELD_ERRORS, _("The employer is not verified; it cannot publish vacancies."),
+                     "employer_not_verified")
+    if vacancy.closing_date < timezone.localdate():
+        raise _error(NON_FIELD_ERRORS, _("The closing date has passed; return the vacancy so the employer "
+                                         "can change it."), "expired")
 
 
-@transaction.atomic
 def vacancy_publish(*, actor: User, vacancy: Vacancy) -> Vacancy:
-    row = _locked(vacancy)
-    _assert_reviewer(actor, row)
-    if row.status == VacancyStatus.PENDING:  # otherwise the transition explains why not
-        if row.employer.status != EmployerStatus.VERIFIED:
-            raise _error(NON_FIELD_ERRORS, _("The employer is not verified; it cannot publish vacancies."),
-                         "employer_not_verified")
-        if row.closing_date < timezone.localdate():
-            raise _error(NON_FIELD_ERRORS, _("The closing date has passed; return the vacancy so the employer "
-                                             "can change it."), "expired")
-    return transition(instance=row, to=VacancyStatus.PUBLISHED, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=JobsEvent.VACANCY_STATUS_CHANGED,
-                      changes={"published_at": timezone.now(), "return_reason": ""})
+    """The district publishes a vacancy awaiting review: anyone can find it from now on."""
+    return transition(instance=vacancy, workflow=VACANCY_WORKFLOW, to=VacancyStatus.PUBLISHED, actor=actor,
+                      check=_publishable, changes={"published_at": timezone.now(), "return_reason": ""})
 
 
-@transaction.atomic
 def vacancy_return(*, actor: User, vacancy: Vacancy, reason: str) -> Vacancy:
     """Send a vacancy back to the employer with what to correct."""
-    row = _locked(vacancy)
-    _assert_reviewer(actor, row)
     reason = (reason or "").strip()
     if not reason:
         raise _error("reason", _("Say what the employer should correct."), "required")
     if len(reason) > RETURN_REASON_MAX:
         raise _error("reason", _("The reason can have at most %(limit)d characters (it has %(count)d).")
                      % {"limit": RETURN_REASON_MAX, "count": len(reason)}, "max_length")
-    return transition(instance=row, to=VacancyStatus.RETURNED, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=JobsEvent.VACANCY_STATUS_CHANGED, note=reason,
-                      changes={"return_reason": reason})
+    return transition(instance=vacancy, workflow=VACANCY_WORKFLOW, to=VacancyStatus.RETURNED, actor=actor,
+                      note=reason, changes={"return_reason": reason})
 
 
-@transaction.atomic
 def vacancy_close(*, actor: User, vacancy: Vacancy, reason: str) -> Vacancy:
     """The employer or the district closes a vacancy: filled or withdrawn."""
-    row = _locked(vacancy)
-    if not _is_owner(actor, row.employer):
-        _assert_reviewer(actor, row)
     if reason not in MANUAL_CLOSE_REASONS:
         raise _error("reason", _("Choose why the vacancy closes: filled or withdrawn."), "invalid_choice")
-    return transition(instance=row, to=VacancyStatus.CLOSED, actor=actor, transitions=VACANCY_TRANSITIONS,
-                      event_type=JobsEvent.VACANCY_STATUS_CHANGED, note=str(CloseReason(reason).label),
+    return transition(instance=vacancy, workflow=VACANCY_WORKFLOW, to=VacancyStatus.CLOSED, actor=actor,
+                      note=str(CloseReason(reason).label),
                       changes={"close_reason": reason, "closed_at": timezone.now()})
 
 
@@ -289,8 +267,7 @@ def vacancies_expire(*, today: datetime.date | None = None) -> int:
     closed = 0
     for pk in due:
         try:
-            transition(instance=Vacancy(pk=pk), to=VacancyStatus.CLOSED, actor=None,
-                       transitions=VACANCY_TRANSITIONS, event_type=JobsEvent.VACANCY_STATUS_CHANGED,
+            transition(instance=Vacancy(pk=pk), workflow=VACANCY_WORKFLOW, to=VacancyStatus.CLOSED, actor=None,
                        changes={"close_reason": CloseReason.EXPIRED, "closed_at": timezone.now()})
         except ValidationError:  # no longer published: closed by someone else since the list was read
             continue

@@ -1,28 +1,33 @@
 """Agency pages: the public register of licensed agencies, and the staff pages where district
-clerks record licences, change their status and record inspections."""
+clerks record licences, change their status and record inspections.
+
+Any staff role reads agencies in its subtree. What the agency page offers (the status change, the
+inspection form, the edit form) comes from the agency's moves (``LICENCE_WORKFLOW``).
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from jobs.forms_agencies import AgencyForm, AgencyPublicFilter, AgencyStatusForm, StaffAgencyFilter, SupervisionForm
 from jobs.models import Agency
 from jobs.selectors.agencies import (
-    EXPIRING_WITHIN_DAYS,
     LicenceBadge,
     agency_public_list,
     agency_staff_base,
     agency_supervision_records,
+    may_license_agencies,
 )
 from jobs.services import agencies as services
-from jobs.services.agencies import AGENCY_STAFF_LEVELS, AGENCY_STAFF_ROLES
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.scoping import area_in_scope, has_staff_role
 from portal.selectors import audit_history
 
 
@@ -36,26 +41,19 @@ class AgencyListView(FilteredListView):
         return agency_public_list(fetched_by=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "badges": LicenceBadge,
-                "expiring_days": EXPIRING_WITHIN_DAYS}
+        return {**super().get_context_data(**kwargs), "badges": LicenceBadge}
 
 
 # --- Staff pages ------------------------------------------------------------------------------
 
 
 class StaffAgencyMixin(StaffScopedViewMixin):
-    """Any staff role reads agencies in its subtree; only district clerks change them."""
+    """Any staff role reads agencies in its subtree; the workflow says who changes them."""
 
     model = Agency
 
     def get_base_queryset(self):
         return agency_staff_base()
-
-    def may_manage(self, agency: Agency | None = None) -> bool:
-        user = self.request.user
-        if agency is None:
-            return has_staff_role(user, AGENCY_STAFF_ROLES, AGENCY_STAFF_LEVELS)
-        return area_in_scope(user, agency.area, roles=AGENCY_STAFF_ROLES, levels=AGENCY_STAFF_LEVELS)
 
 
 class StaffAgencyListView(StaffAgencyMixin, FilteredListView):
@@ -64,22 +62,23 @@ class StaffAgencyListView(StaffAgencyMixin, FilteredListView):
     context_object_name = "agencies"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "may_manage": self.may_manage(), "badges": LicenceBadge}
+        return {**super().get_context_data(**kwargs), "may_license": may_license_agencies(fetched_by=self.request.user),
+                "badges": LicenceBadge}
 
 
 class StaffAgencyCreateView(StaffAgencyMixin, View):
     template_name = "jobs/agencies/staff_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.may_manage():
+        if request.user.is_authenticated and not may_license_agencies(fetched_by=request.user):
             raise PermissionDenied(_("Only district clerks record agency licences."))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, {"form": AgencyForm(user=request.user)})
+        return render(request, self.template_name, {"form": AgencyForm(picked_by=request.user)})
 
     def post(self, request):
-        form = AgencyForm(request.POST, user=request.user)
+        form = AgencyForm(request.POST, picked_by=request.user)
         if form.submit(lambda data: services.agency_license(actor=request.user, **data)):
             agency = form.result
             messages.success(request, _("The agency licence is recorded."))
@@ -87,60 +86,62 @@ class StaffAgencyCreateView(StaffAgencyMixin, View):
         return render(request, self.template_name, {"form": form})
 
 
-class AgencyPageMixin(StaffAgencyMixin):
-    """The staff page of one agency, re-shown with whichever of its forms was rejected."""
+class AgencyPageMixin(StaffAgencyMixin, RecordActionMixin):
+    """The staff page of one agency, re-shown with whichever of its forms was rejected: each form is
+    there when its move is (``edit``, ``supervise``, a status step)."""
 
     template_name = "jobs/agencies/staff_detail.html"
+    context_object_name = "agency"
 
-    def get_agency(self, pk) -> Agency:
-        return get_object_or_404(self.get_queryset(), pk=pk)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agency, moves, user = self.object, context["moves"], self.request.user
+        if "edit" in moves and context.get("form") is None:
+            context["form"] = AgencyForm(initial=AgencyForm.initial_for(agency), picked_by=user)
+        if "supervise" in moves and context.get("supervision_form") is None:
+            context["supervision_form"] = SupervisionForm(initial={"inspected_on": timezone.localdate()})
+        status_form = context.get("status_form") or AgencyStatusForm(moves=moves)
+        context["status_form"] = status_form if status_form.fields["status"].choices else None
+        return {"form": None, "supervision_form": None, **context, "badges": LicenceBadge,
+                "records": agency_supervision_records(agency=agency, fetched_by=user),
+                "history": audit_history(obj=agency, fetched_by=user)}
 
-    def render_page(self, agency: Agency, *, form=None, status_form=None, supervision_form=None):
-        request = self.request
-        may_manage = self.may_manage(agency)
-        if may_manage:
-            form = form or AgencyForm(initial=AgencyForm.initial_for(agency), user=request.user)
-            status_form = status_form or AgencyStatusForm(agency=agency)
-            supervision_form = supervision_form or SupervisionForm()
-        return render(request, self.template_name, {
-            "agency": agency, "may_manage": may_manage, "form": form, "status_form": status_form,
-            "supervision_form": supervision_form, "badges": LicenceBadge,
-            "records": agency_supervision_records(agency=agency, fetched_by=request.user),
-            "history": audit_history(obj=agency, fetched_by=request.user),
-        })
+    def get_success_url(self) -> str:
+        return reverse("staff-jobs:agency-detail", kwargs={"pk": self.object.pk})
 
 
 class StaffAgencyDetailView(AgencyPageMixin, View):
-    """An agency for staff: details (editable by district clerks), status with reason, inspections."""
+    """An agency for staff (GET); correcting its details (POST, the ``edit`` action)."""
 
-    def get(self, request, pk):
-        return self.render_page(self.get_agency(pk))
+    success_message = gettext_lazy("The agency details have been saved.")
 
-    def post(self, request, pk):
-        agency = self.get_agency(pk)
-        form = AgencyForm(request.POST, user=request.user)
-        if form.submit(lambda data: services.agency_update(actor=request.user, agency=agency, **data)):
-            messages.success(request, _("The agency details have been saved."))
-            return redirect("staff-jobs:agency-detail", pk=agency.pk)
-        return self.render_page(agency, form=form)
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data())
+
+    def get_form(self):
+        return AgencyForm(self.request.POST, picked_by=self.request.user)
+
+    def act(self, data):
+        services.agency_update(actor=self.request.user, agency=self.object, **data)
 
 
 class StaffAgencyStatusView(AgencyPageMixin, View):
-    def post(self, request, pk):
-        agency = self.get_agency(pk)
-        form = AgencyStatusForm(request.POST, agency=agency)
-        if form.submit(lambda data: services.agency_status_change(actor=request.user, agency=agency, to=data["status"],
-                                              reason=data["reason"])):
-            messages.success(request, _("The licence status has been changed."))
-            return redirect("staff-jobs:agency-detail", pk=agency.pk)
-        return self.render_page(agency, status_form=form)
+    form_context_name = "status_form"
+    success_message = gettext_lazy("The licence status has been changed.")
+
+    def get_form(self):
+        return AgencyStatusForm(self.request.POST, moves=self.get_moves())
+
+    def act(self, data):
+        services.agency_status_change(actor=self.request.user, agency=self.object, to=data["status"],
+                                      reason=data["reason"])
 
 
 class StaffAgencySuperviseView(AgencyPageMixin, View):
-    def post(self, request, pk):
-        agency = self.get_agency(pk)
-        form = SupervisionForm(request.POST)
-        if form.submit(lambda data: services.agency_supervise(actor=request.user, agency=agency, **data)):
-            messages.success(request, _("The inspection is recorded."))
-            return redirect("staff-jobs:agency-detail", pk=agency.pk)
-        return self.render_page(agency, supervision_form=form)
+    form_class = SupervisionForm
+    form_context_name = "supervision_form"
+    success_message = gettext_lazy("The inspection is recorded.")
+
+    def act(self, data):
+        services.agency_supervise(actor=self.request.user, agency=self.object, **data)

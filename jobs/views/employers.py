@@ -1,13 +1,17 @@
-"""Employer pages: the employer's own organisation, and the staff's employer list and verification."""
+"""Employer pages: the employer's own organisation, and the staff's employer list and verification.
+
+Which buttons a page shows comes from the record's moves (``EMPLOYER_WORKFLOW`` through
+``portal.workflow.available_moves``); the services check the same steps on the locked row."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 
 from jobs.constants import EmployerStatus, VacancyStatus
@@ -23,9 +27,9 @@ from jobs.selectors.employers import (
 from jobs.selectors.vacancies import employer_vacancies
 from jobs.services import employers as services
 from portal.constants import AccountType
-from portal.pages import FilteredListView, RecordActionMixin
+from portal.pages import FilteredListView, MovesMixin, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.scoping import area_in_scope
+from portal.workflow import available_moves
 
 # --- Shared by the employer's pages ------------------------------------------------------------
 
@@ -54,8 +58,13 @@ class EmployerHomeView(EmployerAccountMixin, ListView):
         return employer_vacancies(fetched_by=self.request.user)
 
     def get_context_data(self, **kwargs):
-        employer = employer_of_account(fetched_by=self.request.user)
-        return {**super().get_context_data(**kwargs), "employer": employer, "close_form": VacancyCloseForm(),
+        user = self.request.user
+        employer = employer_of_account(fetched_by=user)
+        context = super().get_context_data(**kwargs)
+        for vacancy in context["vacancies"]:
+            vacancy.moves = available_moves(user, vacancy)
+        return {**context, "employer": employer, "close_form": VacancyCloseForm(),
+                "moves": available_moves(user, employer) if employer is not None else {},
                 "EmployerStatus": EmployerStatus, "VacancyStatus": VacancyStatus}
 
 
@@ -81,33 +90,36 @@ class EmployerProfileView(EmployerAccountMixin, FormView):
         return {**super().get_context_data(**kwargs), "employer": self.employer}
 
     def form_valid(self, form):
-        try:
-            if self.employer is None:
-                services.employer_register(actor=self.request.user, **form.cleaned_data)
-                messages.success(self.request, _("Your organisation is registered. The district employment service "
-                                                 "will verify it; you can post vacancies after that."))
-            else:
-                services.employer_update(actor=self.request.user, employer=self.employer, **form.cleaned_data)
-                messages.success(self.request, _("Your organisation's details are saved."))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-            return self.form_invalid(form)
+        user = self.request.user
+        if self.employer is None:
+            if not form.submit(lambda data: services.employer_register(actor=user, **data)):
+                return self.form_invalid(form)
+            messages.success(self.request, _("Your organisation is registered. The district employment service "
+                                             "will verify it; you can post vacancies after that."))
+        else:
+            if not form.submit(lambda data: services.employer_update(actor=user, employer=self.employer, **data)):
+                return self.form_invalid(form)
+            messages.success(self.request, _("Your organisation's details are saved."))
         return redirect("jobs:employer-home")
 
 
 @scope_exempt("The signed-in employer resubmits its own organisation for verification.")
-class EmployerResubmitView(EmployerAccountMixin, View):
-    def post(self, request):
-        employer = employer_of_account(fetched_by=request.user)
-        if employer is None:
+class EmployerResubmitView(EmployerAccountMixin, RecordActionMixin, View):
+    success_message = gettext_lazy("Your organisation has been sent for verification again.")
+
+    def get_object(self, queryset=None):
+        return employer_of_account(fetched_by=self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        if employer_of_account(fetched_by=request.user) is None:
             return redirect("jobs:employer-profile")
-        try:
-            services.employer_resubmit(actor=request.user, employer=employer)
-            messages.success(request, _("Your organisation has been sent for verification again."))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        return redirect("jobs:employer-home")
+        return super().post(request, *args, **kwargs)
+
+    def act(self, data):
+        services.employer_resubmit(actor=self.request.user, employer=self.object)
+
+    def get_success_url(self) -> str:
+        return reverse("jobs:employer-home")
 
 
 # --- Staff pages --------------------------------------------------------------------------------
@@ -127,21 +139,17 @@ class StaffEmployerListView(StaffEmployerMixin, FilteredListView):
     context_object_name = "employers"
 
 
-class StaffEmployerPageMixin(StaffEmployerMixin):
+class StaffEmployerPageMixin(StaffEmployerMixin, MovesMixin):
+    """One employer with the steps the staff member may take on it (``moves.verify`` …)."""
+
     template_name = "jobs/employers/staff_detail.html"
     context_object_name = "employer"
 
     def get_context_data(self, **kwargs):
-        employer = self.object
-        user = self.request.user
         context = {
             "reject_form": EmployerRejectForm(),
             "membership_form": MembershipForm(),
-            "history": employer_history(employer=employer, fetched_by=user),
-            "can_verify": area_in_scope(user, employer.area, roles=services.VERIFIER_ROLES,
-                                        levels=services.VERIFIER_LEVELS),
-            "can_set_membership": area_in_scope(user, employer.area, roles=services.MEMBERSHIP_ROLES,
-                                                levels=services.MEMBERSHIP_LEVELS),
+            "history": employer_history(employer=self.object, fetched_by=self.request.user),
             "EmployerStatus": EmployerStatus,
         }
         context.update(kwargs)

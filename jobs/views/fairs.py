@@ -1,19 +1,23 @@
 """Job fair pages: the public list and detail, sign-up, joining, interview slots and booking,
-and the staff pages that organise fairs."""
+and the staff pages that organise fairs.
+
+Which buttons the staff page shows comes from the fair's moves (``FAIR_WORKFLOW``); the services
+decide everything else and their refusals are shown on the page.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
-from jobs.constants import FairStatus
+from jobs.constants import FAIR_ORGANISERS
 from jobs.forms_fairs import FairCancelForm, FairForm, FairJoinForm, FairPublicFilter, SlotOfferForm, StaffFairFilter
 from jobs.models import JobFair
 from jobs.selectors.fairs import (
@@ -22,21 +26,22 @@ from jobs.selectors.fairs import (
     employer_participation,
     employer_public_vacancies,
     fair_free_slots,
+    fair_is_open,
     fair_organiser_areas,
     fair_public_get,
     fair_public_list,
     fair_public_participants,
+    fair_public_visible,
     fair_staff_base,
     fair_staff_participations,
-    interview_slot_get,
+    interview_slots_bookable,
     my_interview_slots,
     participation_vacancies,
     seeker_fair_state,
 )
 from jobs.services import fairs as services
-from jobs.services.fairs import FAIR_STAFF_ROLES
 from portal.constants import AccountType
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 
 
@@ -47,10 +52,10 @@ def _public_fair_or_404(request, pk: int) -> JobFair:
     return fair
 
 
-def _require(request, account_type: str) -> None:
-    if request.user.account_type != account_type:
-        raise PermissionDenied(_("This page is for job seekers.") if account_type == AccountType.JOB_SEEKER
-                               else _("This page is for employers."))
+def _require_employer(request) -> None:
+    """The join and slot pages are forms for employers; nobody else is shown them."""
+    if request.user.account_type != AccountType.EMPLOYER:
+        raise PermissionDenied(_("This page is for employers."))
 
 
 # --- Public pages -----------------------------------------------------------------------------
@@ -88,7 +93,7 @@ class FairDetailView(TemplateView):
         user = self.request.user
         fair = _public_fair_or_404(self.request, self.kwargs["pk"])
         context = {"fair": fair, "participants": fair_public_participants(fair=fair, fetched_by=user),
-                   "is_open": fair.status == FairStatus.PUBLISHED and fair.ends_at > timezone.now()}
+                   "is_open": fair_is_open(fair)}
         if user.is_authenticated and user.account_type == AccountType.JOB_SEEKER:
             context["seeker"] = seeker_fair_state(fair=fair, fetched_by=user)
             context["free_slots"] = list(fair_free_slots(fair=fair, fetched_by=user))
@@ -100,16 +105,17 @@ class FairDetailView(TemplateView):
 
 
 @scope_exempt("A job seeker signs themself up; the service checks the account.")
-class FairSignUpView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        _require(request, AccountType.JOB_SEEKER)
-        fair = _public_fair_or_404(request, pk)
-        try:
-            services.fair_sign_up(actor=request.user, fair=fair)
-            messages.success(request, _("You have signed up for this fair."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("jobs:fair-detail", pk=fair.pk)
+class FairSignUpView(LoginRequiredMixin, RecordActionMixin, View):
+    success_message = gettext_lazy("You have signed up for this fair.")
+
+    def get_queryset(self):
+        return fair_public_visible(fetched_by=self.request.user)
+
+    def act(self, data):
+        services.fair_sign_up(actor=self.request.user, fair=self.object)
+
+    def get_success_url(self) -> str:
+        return reverse("jobs:fair-detail", kwargs={"pk": self.object.pk})
 
 
 @scope_exempt("An employer joins with its own vacancies only; the service checks the account.")
@@ -118,7 +124,7 @@ class FairJoinView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            _require(request, AccountType.EMPLOYER)
+            _require_employer(request)
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request, fair, form):
@@ -145,56 +151,44 @@ class SlotOfferView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            _require(request, AccountType.EMPLOYER)
+            _require_employer(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def _participation_or_404(self, request, fair):
+    def _form(self, request, fair, data=None) -> SlotOfferForm:
         participation = employer_participation(fair=fair, fetched_by=request.user)
         if participation is None:
             raise Http404(_("Not found."))
-        return participation
+        return SlotOfferForm(data, vacancies=participation_vacancies(participation=participation,
+                                                                     fetched_by=request.user))
 
     def _render(self, request, fair, form):
         return render(request, self.template_name, {"fair": fair, "form": form})
 
     def get(self, request, pk):
         fair = _public_fair_or_404(request, pk)
-        participation = self._participation_or_404(request, fair)
-        vacancies = participation_vacancies(participation=participation, fetched_by=request.user)
-        return self._render(request, fair, SlotOfferForm(vacancies=vacancies))
+        return self._render(request, fair, self._form(request, fair))
 
     def post(self, request, pk):
         fair = _public_fair_or_404(request, pk)
-        participation = self._participation_or_404(request, fair)
-        vacancies = participation_vacancies(participation=participation, fetched_by=request.user)
-        form = SlotOfferForm(request.POST, vacancies=vacancies)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.interview_slot_offer(actor=request.user, fair=fair, starts_at=data["starts_at"],
-                                              minutes=data["minutes"], meeting_link=data["meeting_link"],
-                                              vacancy=data["vacancy"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The interview slot is offered."))
-                return redirect("jobs:fair-detail", pk=fair.pk)
+        form = self._form(request, fair, request.POST)
+        if form.submit(lambda data: services.interview_slot_offer(actor=request.user, fair=fair, **data)):
+            messages.success(request, _("The interview slot is offered."))
+            return redirect("jobs:fair-detail", pk=fair.pk)
         return self._render(request, fair, form)
 
 
 @scope_exempt("A job seeker books a slot for themself; the service checks the sign-up and the lock.")
-class SlotBookView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        _require(request, AccountType.JOB_SEEKER)
-        slot = interview_slot_get(pk=pk, fetched_by=request.user)
-        if slot is None:
-            raise Http404(_("Not found."))
-        try:
-            services.interview_slot_book(actor=request.user, slot=slot)
-            messages.success(request, _("Your interview is booked. The meeting link is under “My interviews”."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("jobs:fair-detail", pk=slot.participation.fair_id)
+class SlotBookView(LoginRequiredMixin, RecordActionMixin, View):
+    success_message = gettext_lazy("Your interview is booked. The meeting link is under “My interviews”.")
+
+    def get_queryset(self):
+        return interview_slots_bookable(fetched_by=self.request.user)
+
+    def act(self, data):
+        services.interview_slot_book(actor=self.request.user, slot=self.object)
+
+    def get_success_url(self) -> str:
+        return reverse("jobs:fair-detail", kwargs={"pk": self.object.participation.fair_id})
 
 
 @scope_exempt("Shows only the signed-in job seeker's bookings or the signed-in employer's slots.")
@@ -214,7 +208,7 @@ class MyInterviewsView(LoginRequiredMixin, ListView):
 
 class StaffFairMixin(StaffScopedViewMixin):
     model = JobFair
-    scope_roles = FAIR_STAFF_ROLES
+    scope_roles = FAIR_ORGANISERS.roles
 
     def get_base_queryset(self):
         return fair_staff_base()
@@ -244,49 +238,56 @@ class StaffFairCreateView(StaffFairMixin, View):
         return render(request, self.template_name, {"form": form})
 
 
-def _staff_fair_page(request, fair: JobFair, *, form: FairForm | None = None,
-                     cancel_form: FairCancelForm | None = None):
-    if form is None and fair.status == FairStatus.DRAFT:
-        form = FairForm(initial=FairForm.initial_for(fair), areas=fair_organiser_areas(fetched_by=request.user))
-    return render(request, "jobs/fairs/staff_detail.html", {
-        "fair": fair, "form": form, "cancel_form": cancel_form or FairCancelForm(),
-        "participants": fair_staff_participations(fair=fair, fetched_by=request.user),
-        "can_publish": fair.status == FairStatus.DRAFT,
-        "can_cancel": fair.status in (FairStatus.DRAFT, FairStatus.PUBLISHED),
-    })
+class StaffFairPageMixin(StaffFairMixin, RecordActionMixin):
+    """A fair's page for staff: the edit form, publish and cancel as its moves allow, participants
+    and sign-ups. Each action posts to its own URL and shows its refusals on this page."""
+
+    template_name = "jobs/fairs/staff_detail.html"
+    context_object_name = "fair"
+
+    def edit_form(self, data=None) -> FairForm:
+        initial = None if data is not None else FairForm.initial_for(self.object)
+        return FairForm(data, initial=initial, areas=fair_organiser_areas(fetched_by=self.request.user))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("form") is None:
+            context["form"] = self.edit_form() if "edit" in context["moves"] else None
+        context.setdefault("cancel_form", FairCancelForm())
+        context["participants"] = fair_staff_participations(fair=self.object, fetched_by=self.request.user)
+        return context
+
+    def get_success_url(self) -> str:
+        return reverse("staff-jobs:fair-detail", kwargs={"pk": self.object.pk})
 
 
-class StaffFairDetailView(StaffFairMixin, View):
-    """A fair's page for staff: edit while a draft, publish or cancel, participants and sign-ups."""
+class StaffFairDetailView(StaffFairPageMixin, View):
+    """The page (GET) and the edit of a draft (POST, the ``edit`` action)."""
 
-    def get(self, request, pk):
-        return _staff_fair_page(request, get_object_or_404(self.get_queryset(), pk=pk))
+    success_message = gettext_lazy("The fair has been saved.")
 
-    def post(self, request, pk):
-        fair = get_object_or_404(self.get_queryset(), pk=pk)
-        form = FairForm(request.POST, areas=fair_organiser_areas(fetched_by=request.user))
-        if form.submit(lambda data: services.fair_update(actor=request.user, fair=fair, **data)):
-            messages.success(request, _("The fair has been saved."))
-            return redirect("staff-jobs:fair-detail", pk=fair.pk)
-        return _staff_fair_page(request, fair, form=form)
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data())
 
+    def get_form(self):
+        return self.edit_form(self.request.POST)
 
-class StaffFairPublishView(StaffFairMixin, View):
-    def post(self, request, pk):
-        fair = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            services.fair_publish(actor=request.user, fair=fair)
-            messages.success(request, _("The fair is published."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}))
+    def act(self, data):
+        services.fair_update(actor=self.request.user, fair=self.object, **data)
 
 
-class StaffFairCancelView(StaffFairMixin, View):
-    def post(self, request, pk):
-        fair = get_object_or_404(self.get_queryset(), pk=pk)
-        form = FairCancelForm(request.POST)
-        if form.submit(lambda data: services.fair_cancel(actor=request.user, fair=fair, reason=data["reason"])):
-            messages.success(request, _("The fair is cancelled."))
-            return redirect(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}))
-        return _staff_fair_page(request, fair, cancel_form=form)
+class StaffFairPublishView(StaffFairPageMixin, View):
+    success_message = gettext_lazy("The fair is published.")
+
+    def act(self, data):
+        services.fair_publish(actor=self.request.user, fair=self.object)
+
+
+class StaffFairCancelView(StaffFairPageMixin, View):
+    form_class = FairCancelForm
+    form_context_name = "cancel_form"
+    success_message = gettext_lazy("The fair is cancelled.")
+
+    def act(self, data):
+        services.fair_cancel(actor=self.request.user, fair=self.object, reason=data["reason"])

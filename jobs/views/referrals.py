@@ -7,7 +7,6 @@ own area's subtree only; anything else is not found.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView
@@ -28,8 +27,9 @@ from jobs.selectors.seekers import (
 )
 from jobs.services.referrals import referral_create, referral_outcome_record
 from portal.constants import StaffRole
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, MovesMixin
 from portal.scoped_views import StaffScopedViewMixin
+from portal.workflow import available_moves
 
 
 class ReferralListView(StaffScopedViewMixin, FilteredListView):
@@ -82,20 +82,18 @@ class ReferralCreateView(StaffScopedViewMixin, FormView):
         return {**super().get_context_data(**kwargs), **self.searched}
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            referral = referral_create(actor=self.request.user, seeker=form.seekers[data["seeker"]],
-                                       vacancy=form.vacancies[data["vacancy"]], note=data["note"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        if not form.submit(lambda data: referral_create(actor=self.request.user, seeker=form.seekers[data["seeker"]],
+                                                        vacancy=form.vacancies[data["vacancy"]], note=data["note"])):
             return self.form_invalid(form)
+        referral = form.result
         messages.success(self.request, _("%(name)s has been referred to “%(title)s”.") % {
             "name": referral.seeker.account.display_name, "title": referral.vacancy.title})
         return redirect("staff-jobs:referral-detail", pk=referral.pk)
 
 
-class ReferralDetailView(StaffScopedViewMixin, DetailView):
-    """One referral, its history, and the form for its outcome (POST)."""
+class ReferralDetailView(StaffScopedViewMixin, MovesMixin, DetailView):
+    """One referral, its history, and the form for its outcome (POST), offering the outcomes its
+    moves allow."""
 
     model = Referral
     scope_roles = [StaffRole.CLERK]
@@ -106,24 +104,16 @@ class ReferralDetailView(StaffScopedViewMixin, DetailView):
         return staff_referrals()
 
     def get_context_data(self, **kwargs):
-        form = kwargs.pop("form", None) or ReferralOutcomeForm(referral=self.object)
+        form = kwargs.pop("form", None) or ReferralOutcomeForm(referral=self.object, moves=self.get_moves())
         attach_histories([self.object])
         return {**super().get_context_data(**kwargs), "form": form}
 
     def post(self, request, *args, **kwargs):
         self.object = referral = self.get_object()
-        form = ReferralOutcomeForm(request.POST, referral=referral)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                referral_outcome_record(actor=request.user, referral=referral, outcome=data["outcome"],
-                                        outcome_on=data["outcome_on"], refused_by=data["refused_by"],
-                                        refusal_reason=data["refusal_reason"], note=data["note"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The outcome has been recorded."))
-                return redirect("staff-jobs:referral-detail", pk=referral.pk)
+        form = ReferralOutcomeForm(request.POST, referral=referral, moves=available_moves(request.user, referral))
+        if form.submit(lambda data: referral_outcome_record(actor=request.user, referral=referral, **data)):
+            messages.success(request, _("The outcome has been recorded."))
+            return redirect("staff-jobs:referral-detail", pk=referral.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -33,8 +33,9 @@ from jobs.selectors.seekers import (
 from jobs.services.applications import ApplicationExists, application_move, application_submit, application_withdraw
 from jobs.services.seekers import seeker_profile_save
 from portal.constants import AccountType
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import scope_exempt
+from portal.workflow import available_moves
 
 
 def vacancy_detail_url(pk: int) -> str:
@@ -88,15 +89,7 @@ class SeekerProfileView(SeekerRequiredMixin, FormView):
         return {**super().get_context_data(**kwargs), "profile": self.profile, "next": _safe_next(self.request)}
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            seeker_profile_save(
-                account=self.request.user, area=data["area"], education=data["education"],
-                experience_years=data["experience_years"], skills=data["skills"],
-                wanted_occupations=data["wanted_occupations"], wanted_areas=data["wanted_areas"],
-                expected_salary=data["expected_salary"], summary=data["summary"], is_graduate=data["is_graduate"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        if not form.submit(lambda data: seeker_profile_save(actor=self.request.user, **data)):
             return self.form_invalid(form)
         messages.success(self.request, _("Your profile has been saved."))
         return redirect(_safe_next(self.request) or reverse("jobs:my-profile"))
@@ -134,15 +127,21 @@ class VacancyApplyView(SeekerRequiredMixin, FormView):
     def form_valid(self, form):
         if not seeker_has_profile(fetched_by=self.request.user):
             return self._without_profile()
-        try:
-            application = application_submit(account=self.request.user, vacancy=self.vacancy,
-                                             cover_note=form.cleaned_data["cover_note"])
-        except ApplicationExists as exc:
-            messages.info(self.request, exc.messages[0])
-            return redirect(my_application_url(exc.application))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        existing = []
+
+        def apply(data):
+            try:
+                return application_submit(actor=self.request.user, vacancy=self.vacancy, **data)
+            except ApplicationExists as exc:  # applied before: show that application instead
+                existing.append(exc)
+                return None
+
+        if not form.submit(apply):
             return self.form_invalid(form)
+        if existing:
+            messages.info(self.request, existing[0].messages[0])
+            return redirect(my_application_url(existing[0].application))
+        application = form.result
         messages.success(self.request, _("You have applied for “%(title)s”. Follow it here.")
                          % {"title": self.vacancy.title})
         return redirect(my_application_url(application))
@@ -162,23 +161,26 @@ class MyApplicationsView(SeekerRequiredMixin, ListView):
         context["applications"] = attach_histories(list(context["applications"]))
         for application in context["applications"]:
             application.vacancy_url = vacancy_detail_url(application.vacancy_id)
+            application.moves = available_moves(self.request.user, application)
         context["has_profile"] = seeker_has_profile(fetched_by=self.request.user)
         return context
 
 
 @scope_exempt("A job seeker withdraws their own application.")
-class ApplicationWithdrawView(SeekerRequiredMixin, View):
-    def post(self, request, pk):
-        application = seeker_application(fetched_by=request.user, pk=pk)
+class ApplicationWithdrawView(SeekerRequiredMixin, RecordActionMixin, View):
+    def get_object(self, queryset=None):
+        application = seeker_application(fetched_by=self.request.user, pk=self.kwargs["pk"])
         if application is None:
             raise Http404(_("Not found."))
-        try:
-            application_withdraw(account=request.user, application=application)
-            messages.success(request, _("Your application for “%(title)s” has been withdrawn.")
-                             % {"title": application.vacancy.title})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(my_application_url(application))
+        return application
+
+    def act(self, data):
+        application_withdraw(actor=self.request.user, application=self.object)
+        self.success_message = (_("Your application for “%(title)s” has been withdrawn.")
+                                % {"title": self.object.vacancy.title})
+
+    def get_success_url(self) -> str:
+        return my_application_url(self.object)
 
 
 @scope_exempt("An employer's applicants to its own vacancy; anyone else gets 404.")
@@ -209,28 +211,24 @@ class VacancyApplicantsView(AccountTypeRequiredMixin, FilteredListView):
         for application in page:
             bound = self.bound_form
             application.move_form = (bound if bound is not None and bound.application_id == application.pk
-                                     else ApplicantMoveForm(application=application))
+                                     else ApplicantMoveForm(application=application,
+                                                            moves=available_moves(self.request.user, application)))
         return {**context, "applications": page, "vacancy": self.vacancy}
 
     def post(self, request, *args, **kwargs):
         application = employer_applicant(fetched_by=request.user, pk=_int(request.POST.get("application")))
         if application is None or application.vacancy_id != self.vacancy.pk:
             raise Http404(_("Not found."))
-        form = ApplicantMoveForm(request.POST, application=application)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                application_move(actor=request.user, application=application, to=data["status"],
-                                 hired_on=data["hired_on"], note=data["note"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("%(name)s: moved to “%(status)s”.") % {
-                    "name": application.seeker.account.display_name,
-                    "status": dict(form.fields["status"].choices)[data["status"]]})
-                query = request.GET.urlencode()
-                return HttpResponseRedirect(f"{request.path}{'?' + query if query else ''}"
-                                            f"#applicant-{application.pk}")
+        form = ApplicantMoveForm(request.POST, application=application,
+                                 moves=available_moves(request.user, application))
+        if form.submit(lambda data: application_move(actor=request.user, application=application, to=data["status"],
+                                                     hired_on=data["hired_on"], note=data["note"])):
+            messages.success(request, _("%(name)s: moved to “%(status)s”.") % {
+                "name": application.seeker.account.display_name,
+                "status": dict(form.fields["status"].choices)[form.cleaned_data["status"]]})
+            query = request.GET.urlencode()
+            return HttpResponseRedirect(f"{request.path}{'?' + query if query else ''}"
+                                        f"#applicant-{application.pk}")
         form.application_id = application.pk
         self.bound_form = form
         messages.error(request, _("%(name)s was not moved; see the message at the applicant.")

@@ -1,4 +1,7 @@
-"""Vacancy pages: the employer posts and follows its own; district clerks review, publish and close."""
+"""Vacancy pages: the employer posts and follows its own; district clerks review, publish and close.
+
+Which buttons a page shows comes from the vacancy's moves (``VACANCY_WORKFLOW`` through
+``portal.workflow.available_moves``); the services check the same steps on the locked row."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import datetime
 from functools import cached_property
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, View
 
-from jobs.constants import EmployerStatus, VacancyStatus
+from jobs.constants import VACANCY_OPEN_DAYS_DEFAULT, EmployerStatus, VacancyStatus
 from jobs.forms_vacancies import (
     StaffVacancyForm,
     VacancyCloseForm,
@@ -34,24 +36,14 @@ from jobs.selectors.vacancies import (
 )
 from jobs.services import vacancies as services
 from jobs.views.employers import EmployerAccountMixin
-from portal.pages import FilteredListView, RecordActionMixin
+from portal.pages import FilteredListView, MovesMixin, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.scoping import area_in_scope
-
-DEFAULT_OPEN_DAYS = 30
-
-
-def _vacancy_initial(employer) -> dict:
-    """Sensible defaults for a new vacancy of this employer."""
-    return {"industry": employer.industry_id, "contact_name": employer.contact_name,
-            "contact_phone": employer.contact_phone,
-            "closing_date": timezone.localdate() + datetime.timedelta(days=DEFAULT_OPEN_DAYS)}
-
+from portal.workflow import available_moves
 
 # --- The employer's own vacancies ---------------------------------------------------------------
 
 
-class EmployerVacancyPageMixin(EmployerAccountMixin):
+class EmployerVacancyPageMixin(EmployerAccountMixin, MovesMixin):
     """One of the signed-in employer's own vacancies; another employer's reads as not found."""
 
     template_name = "jobs/vacancies/employer_detail.html"
@@ -62,8 +54,7 @@ class EmployerVacancyPageMixin(EmployerAccountMixin):
 
     def get_context_data(self, **kwargs):
         context = {"history": vacancy_history(vacancy=self.object, fetched_by=self.request.user),
-                   "close_form": VacancyCloseForm(), "VacancyStatus": VacancyStatus,
-                   "editable": self.object.status in services.EDITABLE_STATUSES}
+                   "close_form": VacancyCloseForm(), "VacancyStatus": VacancyStatus}
         context.update(kwargs)
         return super().get_context_data(**context)
 
@@ -97,7 +88,7 @@ class EmployerVacancyCreateView(EmployerAccountMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_initial(self):
-        return _vacancy_initial(self.employer)
+        return VacancyForm.initial_for(self.employer)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "employer": self.employer, "creating": True,
@@ -105,14 +96,12 @@ class EmployerVacancyCreateView(EmployerAccountMixin, FormView):
                 "cancel_url": reverse("jobs:employer-home")}
 
     def form_valid(self, form):
-        try:
-            vacancy = services.vacancy_post(actor=self.request.user, employer=self.employer, **form.vacancy_fields())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        if not form.submit(lambda data: services.vacancy_post(actor=self.request.user, employer=self.employer,
+                                                              **form.vacancy_fields())):
             return self.form_invalid(form)
         messages.success(self.request, _("Your vacancy is posted. The district employment service will review it "
                                          "before it is public."))
-        return redirect("jobs:employer-vacancy-detail", pk=vacancy.pk)
+        return redirect("jobs:employer-vacancy-detail", pk=form.result.pk)
 
 
 @scope_exempt("The signed-in employer edits its own vacancy.")
@@ -128,15 +117,15 @@ class EmployerVacancyEditView(EmployerAccountMixin, FormView):
         messages.error(self.request, _("Only a vacancy awaiting review or returned can be changed."))
         return redirect("jobs:employer-vacancy-detail", pk=self.vacancy.pk)
 
+    def _editable(self) -> bool:
+        """The edit page is offered only while editing is one of the vacancy's moves."""
+        return "edit" in available_moves(self.request.user, self.vacancy)
+
     def get(self, request, *args, **kwargs):
-        if self.vacancy.status not in services.EDITABLE_STATUSES:
-            return self._not_editable()
-        return super().get(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs) if self._editable() else self._not_editable()
 
     def post(self, request, *args, **kwargs):
-        if self.vacancy.status not in services.EDITABLE_STATUSES:
-            return self._not_editable()
-        return super().post(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs) if self._editable() else self._not_editable()
 
     def get_initial(self):
         return VacancyForm.initial_from(self.vacancy)
@@ -146,11 +135,10 @@ class EmployerVacancyEditView(EmployerAccountMixin, FormView):
                 "cancel_url": reverse("jobs:employer-vacancy-detail", kwargs={"pk": self.vacancy.pk})}
 
     def form_valid(self, form):
-        try:
-            vacancy = services.vacancy_update(actor=self.request.user, vacancy=self.vacancy, **form.vacancy_fields())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        if not form.submit(lambda data: services.vacancy_update(actor=self.request.user, vacancy=self.vacancy,
+                                                                **form.vacancy_fields())):
             return self.form_invalid(form)
+        vacancy = form.result
         if vacancy.status == VacancyStatus.RETURNED:
             messages.success(self.request, _("Saved. Resubmit the vacancy when it is ready for review."))
         else:
@@ -214,18 +202,17 @@ class StaffVacancyListView(StaffVacancyMixin, FilteredListView):
         return super().get_base_queryset().order_by("-created_at", "-id")
 
 
-class StaffVacancyPageMixin(StaffVacancyMixin):
+class StaffVacancyPageMixin(StaffVacancyMixin, MovesMixin):
+    """One vacancy with the steps the clerk may take on it (``moves.publish`` …)."""
+
     template_name = "jobs/vacancies/staff_detail.html"
     context_object_name = "vacancy"
 
     def get_context_data(self, **kwargs):
-        vacancy = self.object
         context = {
-            "history": vacancy_history(vacancy=vacancy, fetched_by=self.request.user),
+            "history": vacancy_history(vacancy=self.object, fetched_by=self.request.user),
             "return_form": VacancyReturnForm(),
             "close_form": VacancyCloseForm(),
-            "can_review": area_in_scope(self.request.user, vacancy.area, roles=services.REVIEWER_ROLES,
-                                        levels=services.REVIEWER_LEVELS),
             "VacancyStatus": VacancyStatus,
         }
         context.update(kwargs)
@@ -276,20 +263,18 @@ class StaffVacancyCreateView(StaffVacancyMixin, FormView):
     def get_initial(self):
         employer = employer_for_staff(fetched_by=self.request.user, pk=self.request.GET.get("employer"))
         if employer is None:
-            return {"closing_date": timezone.localdate() + datetime.timedelta(days=DEFAULT_OPEN_DAYS)}
-        return {**_vacancy_initial(employer), "employer": employer.credit_code}
+            return {"closing_date": timezone.localdate() + datetime.timedelta(days=VACANCY_OPEN_DAYS_DEFAULT)}
+        return {**VacancyForm.initial_for(employer), "employer": employer.credit_code}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "creating": True, "on_behalf": True,
                 "cancel_url": reverse("staff-jobs:vacancy-list")}
 
     def form_valid(self, form):
-        try:
-            vacancy = services.vacancy_post(actor=self.request.user, employer=form.cleaned_data["employer"],
-                                            **form.vacancy_fields())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        if not form.submit(lambda data: services.vacancy_post(actor=self.request.user, employer=data["employer"],
+                                                              **form.vacancy_fields())):
             return self.form_invalid(form)
+        vacancy = form.result
         messages.success(self.request, _("The vacancy is posted for %(employer)s and waits for review.")
                          % {"employer": vacancy.employer.name})
         return redirect("staff-jobs:vacancy-detail", pk=vacancy.pk)

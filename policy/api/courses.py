@@ -4,31 +4,23 @@ app) refer to a course by its ``id``."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from policy.api.common import (
-    ERRORS,
-    PUBLIC_ERRORS,
-    AreaCodeField,
-    PolicyAreaSerializer,
-    raise_form_errors,
-)
-from policy.constants import COURSE_TITLE_MAX, NOTE_MAX
-from policy.forms import CourseSearchForm, StaffCourseFilter
+from policy.forms import CourseForm, CourseSearchForm, ReasonForm, StaffCourseFilter
 from policy.models import TrainingCourse
 from policy.selectors.courses import (
     CourseFilters,
     course_public_detail,
     course_search,
     course_staff_base,
-    middle_occupations,
     public_courses,
 )
 from policy.services import courses as services
+from portal.api_base import ERRORS, PUBLIC_ERRORS, AreaBriefSerializer, MovesField, raise_form_errors
+from portal.api_forms import FormActionMixin, form_schema
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 
 
@@ -38,7 +30,7 @@ class CourseOccupationSerializer(serializers.Serializer):
 
 
 class TrainingCourseSerializer(serializers.ModelSerializer):
-    area = PolicyAreaSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
     occupation = CourseOccupationSerializer(read_only=True)
     own_cost = serializers.IntegerField(read_only=True, help_text="What a trainee pays after the subsidy (yuan).")
 
@@ -81,72 +73,53 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TrainingCourseSerializer(course_public_detail(fetched_by=request.user, pk=pk)).data)
 
 
-class TrainingCourseWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=COURSE_TITLE_MAX)
-    provider = serializers.CharField(max_length=100)
-    occupation = serializers.SlugRelatedField(slug_field="code", queryset=middle_occupations(),
-                                              help_text="A middle group code such as 6-18.")
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
-    area = AreaCodeField(help_text="Division code of the district, street or community where it is held.")
-    address = serializers.CharField(max_length=200)
-    cost = serializers.IntegerField(min_value=0)
-    subsidy = serializers.IntegerField(min_value=0, default=0)
-    seats = serializers.IntegerField(min_value=1)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+class StaffTrainingCourseSerializer(TrainingCourseSerializer):
+    """A course as staff see it, with the ``moves`` the requesting user may take on it."""
+
+    moves = MovesField()
+
+    class Meta(TrainingCourseSerializer.Meta):
+        fields = [*TrainingCourseSerializer.Meta.fields, "moves"]
 
 
-class CourseCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=NOTE_MAX)
+# Request bodies for the schema, built from the forms that read them.
+TrainingCourseWriteSerializer = form_schema(CourseForm, "TrainingCourseWriteSerializer")
+CourseCancelSerializer = form_schema(ReasonForm, "CourseCancelSerializer")
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Training courses of my area", responses={200: TrainingCourseSerializer(many=True), **ERRORS}),
-    retrieve=extend_schema(summary="A training course", responses={200: TrainingCourseSerializer, **ERRORS}),
+    list=extend_schema(summary="Training courses of my area",
+                       responses={200: StaffTrainingCourseSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(summary="A training course", responses={200: StaffTrainingCourseSerializer, **ERRORS}),
 )
-class StaffCourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffCourseViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Staff read the courses of their subtree; editors of the district (or city) manage them."""
 
     model = TrainingCourse
-    serializer_class = TrainingCourseSerializer
+    serializer_class = StaffTrainingCourseSerializer
     filterset_class = StaffCourseFilter
     lookup_value_regex = r"\d+"
 
     def get_base_queryset(self):
         return course_staff_base()
 
-    def _fresh(self, course) -> TrainingCourse:
-        return get_object_or_404(self.get_queryset(), pk=course.pk)
-
     @extend_schema(summary="Write a course as a draft", request=TrainingCourseWriteSerializer,
-                   responses={201: TrainingCourseSerializer, **ERRORS})
+                   responses={201: StaffTrainingCourseSerializer, **ERRORS})
     def create(self, request):
-        data = TrainingCourseWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        course = services.course_create(actor=request.user, **data.validated_data)
-        return Response(TrainingCourseSerializer(self._fresh(course)).data, status=status.HTTP_201_CREATED)
+        return self.call(services.course_create, status=status.HTTP_201_CREATED, **self.form_data(CourseForm))
 
     @extend_schema(summary="Change a course", request=TrainingCourseWriteSerializer,
-                   responses={200: TrainingCourseSerializer, **ERRORS})
+                   responses={200: StaffTrainingCourseSerializer, **ERRORS})
     def update(self, request, pk=None):
-        course = self.get_object()
-        data = TrainingCourseWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        course = services.course_update(actor=request.user, course=course, **data.validated_data)
-        return Response(TrainingCourseSerializer(self._fresh(course)).data)
+        return self.call(services.course_update, course=self.get_object(), **self.form_data(CourseForm))
 
-    @extend_schema(summary="Publish a course", request=None, responses={200: TrainingCourseSerializer, **ERRORS})
+    @extend_schema(summary="Publish a course", request=None, responses={200: StaffTrainingCourseSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        course = services.course_publish(actor=request.user, course=self.get_object())
-        return Response(TrainingCourseSerializer(self._fresh(course)).data)
+        return self.call(services.course_publish, course=self.get_object())
 
     @extend_schema(summary="Cancel a course, with a reason", request=CourseCancelSerializer,
-                   responses={200: TrainingCourseSerializer, **ERRORS})
+                   responses={200: StaffTrainingCourseSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        course = self.get_object()
-        data = CourseCancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        course = services.course_cancel(actor=request.user, course=course, **data.validated_data)
-        return Response(TrainingCourseSerializer(self._fresh(course)).data)
+        return self.call(services.course_cancel, course=self.get_object(), **self.form_data(ReasonForm))

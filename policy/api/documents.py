@@ -3,7 +3,6 @@ endpoints where editors write, import and relate documents and reviewers publish
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -17,26 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from policy.api.common import (
-    ERRORS,
-    PUBLIC_ERRORS,
-    AreaCodeField,
-    PolicyAreaSerializer,
-    raise_form_errors,
-)
-from policy.constants import (
-    BODY_MAX,
-    CATEGORY_MAX,
-    ISSUER_MAX,
-    NOTE_MAX,
-    NUMBER_MAX,
-    SOURCE_MAX,
-    TITLE_MAX,
-    RelationKind,
-    Validity,
-)
-from policy.forms import DocumentSearchForm
-from policy.importer import parse_policy_text
+from policy.constants import RelationKind, Validity
+from policy.forms import DocumentForm, DocumentSearchForm, ImportForm, NoteForm, ReasonForm, RelationForm
 from policy.models import PolicyDocument, PolicyVersion
 from policy.selectors.documents import (
     DocumentFilters,
@@ -47,13 +28,16 @@ from policy.selectors.documents import (
     document_staff_related,
     document_versions,
     public_documents,
-    relation_target_by_number,
     validity_of,
     version_compare,
 )
 from policy.services import documents as services
-from policy.services.imports import import_match, import_text_from_bytes, policy_import
+from policy.services.imports import import_preview, policy_import, refuse_malformed
+from portal.api_base import ERRORS, PUBLIC_ERRORS, AreaBriefSerializer, MovesField, raise_form_errors
+from portal.api_forms import FormActionMixin, form_schema
+from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
+from portal.workflow import with_previous_actor
 
 # --- Public -------------------------------------------------------------------------------------
 
@@ -71,7 +55,7 @@ class DocumentSummarySerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="published_version.category")
     validity = serializers.ChoiceField(choices=Validity.choices, read_only=True,
                                        help_text="in_force, not_yet_effective, expired or repealed")
-    area = PolicyAreaSerializer(help_text="Where the document applies: the city or one district.")
+    area = AreaBriefSerializer(read_only=True, help_text="Where the document applies: the city or one district.")
 
     class Meta:
         model = PolicyDocument
@@ -198,15 +182,16 @@ class PolicyImportNoteSerializer(serializers.Serializer):
 class StaffDocumentSerializer(serializers.ModelSerializer):
     """The working copy (latest version) with its status and what the public sees."""
 
-    area = PolicyAreaSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
     published_version = serializers.IntegerField(source="published_version.number", default=None, read_only=True)
     import_notes = PolicyImportNoteSerializer(many=True, read_only=True)
+    moves = MovesField()
 
     class Meta:
         model = PolicyDocument
         fields = ["id", "title", "document_number", "issuer", "publish_date", "effective_date", "expiry_date",
                   "source", "category", "area", "status", "status_reason", "published_version", "published_at",
-                  "created_at", "updated_at", "import_notes"]
+                  "created_at", "updated_at", "import_notes", "moves"]
 
 
 class StaffDocumentDetailSerializer(StaffDocumentSerializer):
@@ -223,32 +208,11 @@ class StaffDocumentDetailSerializer(StaffDocumentSerializer):
                  "validity": item.document.validity} for item in document.related_list]
 
 
-class DocumentWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX)
-    document_number = serializers.CharField(max_length=NUMBER_MAX, required=False, allow_blank=True, default="")
-    issuer = serializers.CharField(max_length=ISSUER_MAX)
-    publish_date = serializers.DateField()
-    effective_date = serializers.DateField()
-    expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
-    source = serializers.CharField(max_length=SOURCE_MAX, required=False, allow_blank=True, default="")
-    category = serializers.CharField(max_length=CATEGORY_MAX, required=False, allow_blank=True, default="")
-    area = AreaCodeField(help_text="Division code of the city (city-wide) or of one district.")
-    body = serializers.CharField(max_length=BODY_MAX, trim_whitespace=False)
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="",
-                                 help_text="A short note kept with the new version.")
-
-
-class DocumentNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
-
-
-class DocumentReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=NOTE_MAX)
-
-
-class RelationRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RelationKind.choices)
-    target = serializers.CharField(max_length=NUMBER_MAX, help_text="The other document's number, in any spelling.")
+# Request bodies for the schema, built from the forms that read them.
+DocumentWriteSerializer = form_schema(DocumentForm, "DocumentWriteSerializer")
+DocumentNoteSerializer = form_schema(NoteForm, "DocumentNoteSerializer")
+DocumentReasonSerializer = form_schema(ReasonForm, "DocumentReasonSerializer")
+RelationRequestSerializer = form_schema(RelationForm, "RelationRequestSerializer")
 
 
 class PolicyFieldChangeSerializer(serializers.Serializer):
@@ -272,11 +236,7 @@ class PolicyComparisonSerializer(serializers.Serializer):
                 "unified": [f"{kind}{text}" if kind != "@" else text for kind, text in comparison.unified]}
 
 
-class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False, help_text="The document in the law library's text format.")
-    text = serializers.CharField(required=False, trim_whitespace=False, help_text="The same, as text.")
-    area = AreaCodeField(required=False, help_text="For a new document: the city or one district.")
-    apply = serializers.BooleanField(default=False, help_text="False: only preview. True: save.")
+ImportRequestSerializer = form_schema(ImportForm, "ImportRequestSerializer", exclude=("file_name",))
 
 
 class ImportPreviewSerializer(serializers.Serializer):
@@ -313,8 +273,9 @@ def _preview(parsed) -> dict:
     retrieve=extend_schema(summary="A document with its versions and relations",
                            responses={200: StaffDocumentDetailSerializer, **ERRORS}),
 )
-class StaffDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
-    """Every staff role reads the documents of its subtree; editors write, reviewers publish."""
+class StaffDocumentViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+    """Every staff role reads the documents of its subtree; editors write, reviewers publish. Each
+    document lists the ``moves`` the requesting user may take on it."""
 
     model = PolicyDocument
     serializer_class = StaffDocumentSerializer
@@ -322,10 +283,7 @@ class StaffDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_base_queryset(self):
-        return document_staff_base()
-
-    def _fresh(self, document) -> PolicyDocument:
-        return get_object_or_404(self.get_queryset(), pk=document.pk)
+        return with_previous_actor(document_staff_base())
 
     def retrieve(self, request, pk=None):
         document = self.get_object()
@@ -333,26 +291,25 @@ class StaffDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
         document.related_list = document_staff_related(document=document, fetched_by=request.user)
         for item in document.related_list:
             item.document.validity = validity_of(item.document) if item.document.published_version_id else ""
-        return Response(StaffDocumentDetailSerializer(document).data)
+        return Response(StaffDocumentDetailSerializer(document, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="Write a new draft (editor)", request=DocumentWriteSerializer,
                    responses={201: StaffDocumentSerializer, **ERRORS})
     def create(self, request):
-        data = DocumentWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.document_create(actor=request.user, **data.validated_data)
-        return Response(StaffDocumentSerializer(self._fresh(document)).data, status=status.HTTP_201_CREATED)
+        # Any known area: the service decides whether it is the user's (out of scope is not found).
+        return self.call(services.document_create, status=status.HTTP_201_CREATED,
+                         **self.form_data(DocumentForm, areas=Area.objects.all()))
 
     @extend_schema(summary="Save a change as a new version (editor)", request=DocumentWriteSerializer,
                    responses={200: StaffDocumentSerializer, **ERRORS})
     def update(self, request, pk=None, partial=False):
         document = self.get_object()
-        data = DocumentWriteSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        current = {name: getattr(document, name) for name in services.DOCUMENT_FIELDS}
-        values = {**current, **{k: v for k, v in data.validated_data.items() if k in request.data or not partial}}
-        services.document_update(actor=request.user, document=document, **values)
-        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+        data = None
+        if partial:  # the values not sent stay as they are
+            data = {**DocumentForm.initial_for(document), **{name: request.data.get(name) for name in request.data}}
+        values = self.form_data(DocumentForm, data=data, areas=Area.objects.all())
+        document, _version = services.document_update(actor=request.user, document=document, **values)
+        return self.answer(document)
 
     @extend_schema(summary="Change some fields, as a new version (editor)", request=DocumentWriteSerializer,
                    responses={200: StaffDocumentSerializer, **ERRORS})
@@ -363,52 +320,34 @@ class StaffDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
                    responses={200: StaffDocumentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        document = self.get_object()
-        data = DocumentNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.document_submit(actor=request.user, document=document, **data.validated_data)
-        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+        return self.call(services.document_submit, document=self.get_object(), **self.form_data(NoteForm))
 
-    @extend_schema(summary="Publish the latest version (reviewer)", request=DocumentNoteSerializer,
+    @extend_schema(summary="Publish the latest version (a reviewer other than its maker)", request=DocumentNoteSerializer,
                    responses={200: StaffDocumentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        document = self.get_object()
-        data = DocumentNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.document_publish(actor=request.user, document=document, **data.validated_data)
-        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+        return self.call(services.document_publish, document=self.get_object(), **self.form_data(NoteForm))
 
     @extend_schema(summary="Return a document in review to its editors (reviewer)", request=DocumentReasonSerializer,
                    responses={200: StaffDocumentSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_editors(self, request, pk=None):
-        document = self.get_object()
-        data = DocumentReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.document_return(actor=request.user, document=document, **data.validated_data)
-        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+        return self.call(services.document_return, document=self.get_object(), **self.form_data(ReasonForm))
 
     @extend_schema(summary="Repeal a published document (reviewer)", request=DocumentReasonSerializer,
                    responses={200: StaffDocumentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def repeal(self, request, pk=None):
-        document = self.get_object()
-        data = DocumentReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = services.document_repeal(actor=request.user, document=document, **data.validated_data)
-        return Response(StaffDocumentSerializer(self._fresh(document)).data)
+        return self.call(services.document_repeal, document=self.get_object(), **self.form_data(ReasonForm))
 
     @extend_schema(summary="Record that this document amends or repeals another (editor)",
                    request=RelationRequestSerializer, responses={201: PolicyRelatedDocumentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def relations(self, request, pk=None):
         document = self.get_object()
-        data = RelationRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        target = relation_target_by_number(number=data.validated_data["target"], fetched_by=request.user)
-        relation = services.relation_add(actor=request.user, document=document, target=target,
-                                         kind=data.validated_data["kind"])
+        data = self.form_data(RelationForm, user=request.user)
+        relation = services.relation_add(actor=request.user, document=document, target=data["target"],
+                                         kind=data["kind"])
         target = relation.target
         return Response({"relation": str(RelationKind(relation.kind).label), "id": target.pk, "title": target.title,
                          "document_number": target.document_number,
@@ -438,28 +377,14 @@ class StaffDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
     def import_document(self, request):
         if not services.is_editor(request.user):
             self.permission_denied(request, message=_("Only staff at city or district level write policy documents."))
-        data = ImportRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        if values.get("file") is not None:
-            text, name = import_text_from_bytes(values["file"].read()), values["file"].name
-        elif values.get("text"):
-            text, name = values["text"], ""
-        else:
-            raise serializers.ValidationError({"file": [serializers.ErrorDetail(
-                _("Send the file, or its text."), code="required")]})
-        if values["apply"]:
-            result = policy_import(actor=request.user, text=text, area=values.get("area"), file_name=name)
+        form = self.valid_form(ImportForm, areas=Area.objects.all())
+        text, name = form.source()
+        if form.cleaned_data["apply"]:
+            result = policy_import(actor=request.user, text=text, area=form.cleaned_data["area"], file_name=name)
             return Response({"preview": _preview(result.parsed), "outcome": result.outcome,
-                             "existing": result.document.pk,
-                             "document": StaffDocumentSerializer(self._fresh(result.document)).data},
+                             "existing": result.document.pk, "document": self.answer(result.document).data},
                             status=status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK)
-        parsed = parse_policy_text(text)
-        if parsed.errors:
-            raise serializers.ValidationError({"file": [serializers.ErrorDetail(e.message, code=e.code)
-                                                        for e in parsed.errors]})
-        existing = import_match(parsed)
-        visible = existing is not None and services.may_edit(request.user, existing.area)
-        return Response({"preview": _preview(parsed), "outcome": "preview",
-                         "existing": existing.pk if visible else None, "document": None})
-
+        preview = import_preview(actor=request.user, text=text)
+        refuse_malformed(preview.parsed)
+        return Response({"preview": _preview(preview.parsed), "outcome": "preview",
+                         "existing": preview.existing.pk if preview.existing else None, "document": None})

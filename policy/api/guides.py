@@ -3,7 +3,6 @@ city staff write guides and district staff keep their windows."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,10 +20,9 @@ from rest_framework import (
 )
 from rest_framework.response import Response
 
-from policy.api.common import ERRORS, PUBLIC_ERRORS, AreaCodeField, PolicyAreaSerializer
-from policy.constants import NUMBER_MAX, TITLE_MAX, WORKING_DAYS_MAX, Service
+from policy.constants import STEP_DETAIL_MAX, STEP_TITLE_MAX, WORKING_DAYS_MAX, Service
+from policy.forms import GuideForm, WindowAreaForm, WindowForm
 from policy.models import ServiceGuide, ServiceWindow
-from policy.selectors.documents import relation_target_by_number
 from policy.selectors.guides import (
     guide_list,
     guide_public_detail,
@@ -34,19 +32,22 @@ from policy.selectors.guides import (
     window_staff_base,
 )
 from policy.services import guides as services
+from portal.api_base import ERRORS, PUBLIC_ERRORS, AreaBriefSerializer, raise_form_errors
+from portal.api_forms import FormActionMixin, form_schema
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
-from portal.selectors import area_by_code
 
 
 class GuideStepSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=100)
-    detail = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    """One step of a service's process (the service checks the limits)."""
+
+    title = serializers.CharField(max_length=STEP_TITLE_MAX)
+    detail = serializers.CharField(max_length=STEP_DETAIL_MAX, required=False, allow_blank=True, default="")
     days = serializers.IntegerField(min_value=0, max_value=WORKING_DAYS_MAX, default=0,
                                     help_text="Working days this step takes.")
 
 
 class ServiceWindowSerializer(serializers.ModelSerializer):
-    area = PolicyAreaSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True)
 
     class Meta:
         model = ServiceWindow
@@ -113,43 +114,28 @@ class GuideViewSet(viewsets.GenericViewSet):
         if service not in Service.values:
             raise exceptions.NotFound(_("Not found."))
         guide = guide_public_detail(fetched_by=request.user, service=service)
-        code = request.query_params.get("area")
-        area = area_by_code(code=code) if code else None
-        if code and area is None:
-            raise exceptions.ValidationError({"area": [exceptions.ErrorDetail(_("Unknown division code."),
-                                                                              code="unknown_area")]})
-        guide.answer = window_for(fetched_by=request.user, area=area, service=guide.service)
+        form = WindowAreaForm(request.query_params)
+        if not form.is_valid():
+            raise_form_errors(form)
+        guide.answer = window_for(fetched_by=request.user, area=form.cleaned_data["area"], service=guide.service)
         return Response(ServiceGuideDetailSerializer(guide).data)
 
 
-class ServiceGuideWriteSerializer(serializers.Serializer):
-    service = serializers.ChoiceField(choices=Service.choices, required=False,
-                                      help_text="Required when creating; a guide keeps its service.")
-    title = serializers.CharField(max_length=TITLE_MAX)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    eligibility = serializers.CharField()
-    materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
-    steps = GuideStepSerializer(many=True)
-    time_limit_days = serializers.IntegerField(min_value=1, max_value=WORKING_DAYS_MAX)
-    fees = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    policy = serializers.CharField(max_length=NUMBER_MAX, required=False, allow_blank=True, default="",
-                                   help_text="Document number of the policy the service rests on.")
-
-    def validate_policy(self, value):
-        if not value:
-            return None
-        document = relation_target_by_number(number=value, fetched_by=self.context.get("user"))
-        if document is None:
-            raise serializers.ValidationError(_("No document has the number %(number)s.") % {"number": value},
-                                              code="unknown")
-        return document
+# Request bodies for the schema, built from the forms that read them.
+ServiceGuideWriteSerializer = form_schema(GuideForm, "ServiceGuideWriteSerializer", extra={
+    "steps": GuideStepSerializer(many=True),
+    "service": serializers.ChoiceField(choices=Service.choices, required=False,
+                                       help_text="Required when creating; a guide keeps its service."),
+    "materials": serializers.ListField(child=serializers.CharField(), required=False),
+    "policy": serializers.CharField(required=False, help_text="Document number of the policy the service rests on.")})
+ServiceWindowWriteSerializer = form_schema(WindowForm, "ServiceWindowWriteSerializer")
 
 
 @extend_schema_view(
     list=extend_schema(summary="Service guides of my city", responses={200: ServiceGuideSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="A service guide", responses={200: ServiceGuideSerializer, **ERRORS}),
 )
-class StaffGuideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffGuideViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """City-level staff write the guides; other staff of the city read them."""
 
     model = ServiceGuide
@@ -162,41 +148,22 @@ class StaffGuideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(summary="Write the guide of a service (city staff)", request=ServiceGuideWriteSerializer,
                    responses={201: ServiceGuideSerializer, **ERRORS})
     def create(self, request):
-        data = ServiceGuideWriteSerializer(data=request.data, context={"user": request.user})
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        if not values.get("service"):
-            raise exceptions.ValidationError({"service": [exceptions.ErrorDetail(_("Choose a service."),
-                                                                                 code="required")]})
-        guide = services.guide_create(actor=request.user, **values)
-        return Response(ServiceGuideSerializer(guide).data, status=status.HTTP_201_CREATED)
+        # Not ``self.call``: the form's ``service`` field would meet call's own first argument.
+        guide = services.guide_create(actor=request.user, **self.form_data(GuideForm, user=request.user))
+        return self.answer(guide, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Change a guide (city staff)", request=ServiceGuideWriteSerializer,
+    @extend_schema(summary="Change a guide, its service staying (city staff)", request=ServiceGuideWriteSerializer,
                    responses={200: ServiceGuideSerializer, **ERRORS})
     def update(self, request, pk=None):
-        guide = self.get_object()
-        data = ServiceGuideWriteSerializer(data=request.data, context={"user": request.user})
-        data.is_valid(raise_exception=True)
-        values = {k: v for k, v in data.validated_data.items() if k != "service"}
-        guide = services.guide_update(actor=request.user, guide=guide, **values)
-        return Response(ServiceGuideSerializer(guide).data)
-
-
-class ServiceWindowWriteSerializer(serializers.Serializer):
-    area = AreaCodeField(help_text="Division code of the district, street or community.")
-    name = serializers.CharField(max_length=100)
-    address = serializers.CharField(max_length=200)
-    phone = serializers.CharField(max_length=40)
-    hours = serializers.CharField(max_length=200)
-    services = serializers.ListField(child=serializers.ChoiceField(choices=Service.choices), required=False,
-                                     default=list, help_text="Empty: every service.")
+        return self.call(services.guide_update, guide=self.get_object(),
+                         **self.form_data(GuideForm, user=request.user, editing=True))
 
 
 @extend_schema_view(
     list=extend_schema(summary="Service windows of my area", responses={200: ServiceWindowSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="A service window", responses={200: ServiceWindowSerializer, **ERRORS}),
 )
-class StaffWindowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffWindowViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Staff read the windows of their subtree; editors of the district (or city) keep them."""
 
     model = ServiceWindow
@@ -209,16 +176,9 @@ class StaffWindowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     @extend_schema(summary="Write the window of an area (one per area; writing again changes it)",
                    request=ServiceWindowWriteSerializer, responses={200: ServiceWindowSerializer, **ERRORS})
     def create(self, request):
-        data = ServiceWindowWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        window = services.window_save(actor=request.user, **data.validated_data)
-        return Response(ServiceWindowSerializer(window).data)
+        return self.call(services.window_save, **self.form_data(WindowForm))
 
     @extend_schema(summary="Change a window (its area stays)", request=ServiceWindowWriteSerializer,
                    responses={200: ServiceWindowSerializer, **ERRORS})
     def update(self, request, pk=None):
-        window = self.get_object()
-        data = ServiceWindowWriteSerializer(data={**request.data, "area": window.area_id})
-        data.is_valid(raise_exception=True)
-        window = services.window_save(actor=request.user, **data.validated_data)
-        return Response(ServiceWindowSerializer(get_object_or_404(self.get_queryset(), pk=window.pk)).data)
+        return self.call(services.window_save, area=self.get_object().area, **self.form_data(WindowForm, editing=True))

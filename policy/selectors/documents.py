@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from policy.constants import (
     DOCUMENT_AREA_LEVELS,
-    EDITOR_LEVELS,
-    EDITOR_ROLES,
+    DOCUMENT_EDITORS,
+    DOCUMENT_WORKFLOW,
     DocumentStatus,
     RelationKind,
     Validity,
@@ -41,6 +41,7 @@ from policy.models import (
 from policy.search import policy_query_runs
 from portal.models import Area, User
 from portal.textsearch import QueryRun, fallback_condition, tsquery_text
+from portal.workflow import awaiting, takes_part
 
 SORT_DATE, SORT_RELEVANCE = "date", "relevance"
 PUBLISHED_TEXT_FIELDS = ["published_version__title", "published_version__document_number",
@@ -228,8 +229,22 @@ def public_attachment(*, fetched_by: User | None, document_pk: int, pk: int) -> 
 
 def editable_document_areas(user: User) -> QuerySet[Area]:
     """The city and districts where the user may write documents (for the area choice)."""
-    return (Area.objects.visible_to(user, roles=EDITOR_ROLES, levels=EDITOR_LEVELS)
+    return (Area.objects.visible_to(user, roles=DOCUMENT_EDITORS.roles, levels=DOCUMENT_EDITORS.levels)
             .filter(level__in=DOCUMENT_AREA_LEVELS).order_by("code"))
+
+
+def documents_awaiting_review(*, fetched_by: User) -> QuerySet[PolicyDocument]:
+    """Documents ``fetched_by`` may publish now: the workflow's ``publish`` step read as a query (the
+    status it starts from, the reviewers' grants over the document's area, maker ≠ checker), so the
+    to-do counter agrees with the buttons."""
+    return awaiting(PolicyDocument.objects.all(), user=fetched_by, workflow=DOCUMENT_WORKFLOW, steps=["publish"])
+
+
+def documents_awaiting_review_count(user: User) -> int | None:
+    """The to-do counter (one query): None for staff who review no documents, so it is not shown."""
+    if not takes_part(user, DOCUMENT_WORKFLOW, ["publish"]):
+        return None
+    return documents_awaiting_review(fetched_by=user).count()
 
 
 def document_staff_base() -> QuerySet[PolicyDocument]:

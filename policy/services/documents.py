@@ -1,14 +1,17 @@
 """Policy documents: writing, versions, review and publication, relations, attachments, expiry.
 
-Editors (any staff role holding a grant at city or district level, or a province root above) write
-documents of their area: city-level staff the city-wide ones, district staff their district's.
-Reviewers (officials and administrators at those levels) publish, return and repeal them.
+Who may take each step (submit, publish, return, repeal, expire) and each action that keeps the
+status (edit, publish a new version, relate, attach) is declared once, in
+``policy.constants.DOCUMENT_WORKFLOW``: editors write documents of their area (city-level staff
+the city-wide ones, district staff their district's), reviewers publish, return and repeal them,
+and the reviewer who publishes is not the one who made what is published. The services below check
+the input and call ``portal.workflow.transition`` or ``authorize``, which check the status and the
+actor on the locked row.
 
 Every saved change writes an immutable ``PolicyVersion``; the row keeps the latest (working)
 values and ``published_version`` points at what the public sees. A change to a published document
 waits as a new version until a reviewer publishes it. Draft → in review → published → expired
-(nightly, by expiry date) or repealed; every status change goes through
-``portal.workflow.transition``.
+(nightly, by expiry date) or repealed.
 """
 
 from __future__ import annotations
@@ -24,18 +27,17 @@ from django.utils.translation import gettext as _
 from policy.constants import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX,
+    ATTACHMENT_NAME_MAX,
     BODY_MAX,
     CATEGORY_MAX,
+    CONTENT_TYPE_MAX,
     DOCUMENT_AREA_LEVELS,
-    DOCUMENT_TRANSITIONS,
-    EDITABLE_STATUSES,
-    EDITOR_LEVELS,
-    EDITOR_ROLES,
+    DOCUMENT_EDITORS,
+    DOCUMENT_WORKFLOW,
     ISSUER_MAX,
     NOTE_MAX,
     NUMBER_MAX,
     PUBLIC_STATUSES,
-    REVIEWER_ROLES,
     SOURCE_MAX,
     TITLE_MAX,
     DocumentStatus,
@@ -52,8 +54,8 @@ from policy.search import document_search_text, number_key
 from portal.audit import audit_record
 from portal.constants import AuditEventType
 from portal.models import Area, User
-from portal.scoping import OutOfScope, area_in_scope, assert_in_scope, has_staff_role
-from portal.workflow import transition
+from portal.scoping import OutOfScope, has_staff_role
+from portal.workflow import authorize, transition
 
 DOCUMENT_FIELDS = ("title", "document_number", "issuer", "publish_date", "effective_date", "expiry_date", "source",
                    "category", "body", "area")
@@ -72,30 +74,32 @@ def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
 
 
+def _locked(document: PolicyDocument) -> PolicyDocument:
+    return PolicyDocument.objects.select_for_update(of=("self",)).select_related("area").get(pk=document.pk)
+
+
 # --- Who may act -------------------------------------------------------------------------------
 
 
-def may_edit(actor: User | None, area: Area | None) -> bool:
-    return area_in_scope(actor, area, roles=EDITOR_ROLES, levels=EDITOR_LEVELS)
-
-
-def may_review(actor: User | None, area: Area | None) -> bool:
-    return area_in_scope(actor, area, roles=REVIEWER_ROLES, levels=EDITOR_LEVELS)
-
-
-def assert_may_edit(actor: User | None, area: Area | None) -> None:
-    """Editors of the document's area, else 404. ``actor=None`` is the system (a management command)."""
-    if actor is not None:
-        assert_in_scope(actor, area, roles=EDITOR_ROLES, levels=EDITOR_LEVELS)
-
-
-def assert_may_review(actor: User | None, area: Area | None) -> None:
-    if actor is not None:
-        assert_in_scope(actor, area, roles=REVIEWER_ROLES, levels=EDITOR_LEVELS)
-
-
 def is_editor(actor: User | None) -> bool:
-    return has_staff_role(actor, EDITOR_ROLES, EDITOR_LEVELS)
+    """Does the user write documents anywhere (the "write" and "import" links and pages)?"""
+    return has_staff_role(actor, DOCUMENT_EDITORS.roles, DOCUMENT_EDITORS.levels)
+
+
+def _assert_may_write_in(actor: User | None, area: Area) -> None:
+    """A document written for ``area`` (a new one, or one moved there): the workflow's edit rule,
+    applied to a document of that area. ``actor=None`` is the system (the import_policy command)."""
+    if not DOCUMENT_WORKFLOW.action("edit").by.allows(actor, PolicyDocument(area=area)):
+        raise OutOfScope(_("Not found."))
+
+
+def _may_repeal(actor: User | None, target: PolicyDocument) -> bool:
+    return any(step.actor_allowed(actor, target) for step in DOCUMENT_WORKFLOW.named("repeal"))
+
+
+def _out_of_scope_target(target: PolicyDocument) -> ValidationError:
+    return _error("target", _("You may not repeal “%(title)s”: it is outside your area.") % {"title": target.title},
+                  "out_of_scope")
 
 
 # --- Checking values ---------------------------------------------------------------------------
@@ -117,7 +121,7 @@ def document_values(*, title, document_number, issuer, publish_date, effective_d
 
 def _duplicate_number_message(*, number: str, other: PolicyDocument, actor: User | None) -> str:
     """Name the other document only where the actor may see it (public, or in the actor's scope)."""
-    if other.status in PUBLIC_STATUSES or actor is None or may_edit(actor, other.area):
+    if other.status in PUBLIC_STATUSES or actor is None or DOCUMENT_EDITORS.allows(actor, other):
         return _("Document number %(number)s is already used by “%(title)s” of %(issuer)s.") % {
             "number": number, "title": other.title, "issuer": other.issuer}
     return _("Document number %(number)s is already used by another document.") % {"number": number}
@@ -196,7 +200,7 @@ def document_create(
 ) -> PolicyDocument:
     """Write a new document as a draft, with its first version."""
     if area is not None:
-        assert_may_edit(actor, area)
+        _assert_may_write_in(actor, area)
     elif actor is not None and not is_editor(actor):
         raise OutOfScope(_("Not found."))
     values = document_values(title=title, document_number=document_number, issuer=issuer, publish_date=publish_date,
@@ -210,7 +214,7 @@ def document_create(
         with transaction.atomic():
             document = PolicyDocument.objects.create(
                 **values, number_key=number_key(values["document_number"]), status=DocumentStatus.DRAFT,
-                created_by=user, import_notes=import_notes or [])
+                created_by=user, updated_by=user, import_notes=import_notes or [])
     except IntegrityError:  # the same number saved at the same moment elsewhere
         _raise_duplicate(values, actor)
     version = _version(document, number=1, actor=actor, note=note)
@@ -228,16 +232,13 @@ def document_update(
 ) -> tuple[PolicyDocument, PolicyVersion | None]:
     """Save a change as a new version. Returns the document and the new version (None: nothing changed).
 
-    Drafts and published documents may change; a published document's change waits for a reviewer
-    (``document_publish``) before the public sees it.
+    Drafts and published documents may change (the workflow's ``edit``); a published document's
+    change waits for a reviewer (``document_publish``) before the public sees it.
     """
-    assert_may_edit(actor, document.area)
-    if area is not None and area != document.area:
-        assert_may_edit(actor, area)
-    row = PolicyDocument.objects.select_for_update().get(pk=document.pk)
-    if row.status not in EDITABLE_STATUSES:
-        raise ValidationError(_("A document that is “%(status)s” cannot be changed.") % {
-            "status": row.get_status_display()}, code="not_editable")
+    row = _locked(document)
+    authorize(instance=row, workflow=DOCUMENT_WORKFLOW, action="edit", actor=actor, code="not_editable")
+    if area is not None and area != row.area:
+        _assert_may_write_in(actor, area)
     values = document_values(title=title, document_number=document_number, issuer=issuer, publish_date=publish_date,
                              effective_date=effective_date, expiry_date=expiry_date, source=source,
                              category=category, body=body, area=area)
@@ -254,6 +255,7 @@ def document_update(
     for name, value in changed.items():
         setattr(row, name, value)
     row.number_key = number_key(row.document_number)
+    row.updated_by = actor if actor is not None and actor.is_authenticated else None
     row.updated_at = timezone.now()
     try:
         with transaction.atomic():
@@ -281,20 +283,16 @@ def _note(note: str, *, required: bool, field: str = "reason") -> str:
 
 def document_submit(*, actor: User, document: PolicyDocument, note: str = "") -> PolicyDocument:
     """An editor sends a draft for review."""
-    assert_may_edit(actor, document.area)
     note = _note(note, required=False, field="note")
-    return transition(instance=document, to=DocumentStatus.IN_REVIEW, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                      event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=note,
-                      changes={"status_reason": ""})
+    return transition(instance=document, workflow=DOCUMENT_WORKFLOW, to=DocumentStatus.IN_REVIEW, actor=actor,
+                      note=note, changes={"status_reason": ""})
 
 
 def document_return(*, actor: User, document: PolicyDocument, reason: str) -> PolicyDocument:
     """A reviewer sends a document in review back to its editors, saying why."""
-    assert_may_review(actor, document.area)
     reason = _note(reason, required=True)
-    return transition(instance=document, to=DocumentStatus.DRAFT, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                      event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
-                      changes={"status_reason": reason})
+    return transition(instance=document, workflow=DOCUMENT_WORKFLOW, to=DocumentStatus.DRAFT, actor=actor,
+                      note=reason, changes={"status_reason": reason})
 
 
 def _make_searchable(document: PolicyDocument, version: PolicyVersion) -> None:
@@ -304,30 +302,31 @@ def _make_searchable(document: PolicyDocument, version: PolicyVersion) -> None:
 
 
 @transaction.atomic
-def document_publish(*, actor: User | None, document: PolicyDocument, note: str = "") -> PolicyDocument:
+def document_publish(*, actor: User, document: PolicyDocument, note: str = "") -> PolicyDocument:
     """A reviewer publishes the latest version.
 
-    A document in review becomes published; a published document whose editors saved a newer
-    version gets that version published (its status stays). Documents this one repeals are
-    repealed with it.
+    A document in review becomes published (the workflow's ``publish``); a published document whose
+    editors saved a newer version gets that version published, its status staying
+    (``publish_version``). Documents this one repeals are repealed with it, in the same transaction.
     """
-    assert_may_review(actor, document.area)
     note = _note(note, required=False, field="note")
-    version = latest_version(document)
-    current = PolicyDocument.objects.select_for_update().get(pk=document.pk)
-    if current.status == DocumentStatus.PUBLISHED:
-        if version is None or current.published_version_id == version.pk:
+    row = _locked(document)
+    if row.status == DocumentStatus.PUBLISHED:
+        authorize(instance=row, workflow=DOCUMENT_WORKFLOW, action="publish_version", actor=actor)
+        version = latest_version(row)
+        if version is None or row.published_version_id == version.pk:
             raise ValidationError(_("There is no new version to publish."), code="nothing_to_publish")
-        old = {"published_version": current.published_version_id}
-        current.published_version = version
-        current.save(update_fields=["published_version"])
-        _make_searchable(current, version)
-        audit_record(event_type=PolicyEvent.POLICY_VERSION_PUBLISHED, actor=actor, obj=current, old=old,
+        old = {"published_version": row.published_version_id}
+        row.published_version = version
+        row.save(update_fields=["published_version"])
+        _make_searchable(row, version)
+        audit_record(event_type=PolicyEvent.POLICY_VERSION_PUBLISHED, actor=actor, obj=row, old=old,
                      new={"published_version": version.pk, "version": version.number,
                           **({"note": note} if note else {})})
-        return current
-    row = transition(instance=current, to=DocumentStatus.PUBLISHED, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                     event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=note,
+        return row
+    # The row is locked: no editor saves a newer version between reading it and publishing it.
+    version = latest_version(row)
+    row = transition(instance=row, workflow=DOCUMENT_WORKFLOW, to=DocumentStatus.PUBLISHED, actor=actor, note=note,
                      changes={"published_version": version, "published_at": timezone.now(), "status_reason": ""})
     _make_searchable(row, version)
     for relation in DocumentRelation.objects.filter(source=row, kind=RelationKind.REPEALS).select_related("target"):
@@ -335,25 +334,25 @@ def document_publish(*, actor: User | None, document: PolicyDocument, note: str 
     return row
 
 
-def _repeal_target(*, actor: User | None, source: PolicyDocument, target: PolicyDocument) -> None:
-    if target.status not in (DocumentStatus.PUBLISHED, DocumentStatus.EXPIRED):
-        return  # already repealed, or never published: nothing the public sees changes
-    if actor is not None and not may_review(actor, target.area):
-        raise _error("target", _("You may not repeal “%(title)s”: it is outside your area.") % {
-            "title": target.title}, "out_of_scope")
+def _repeal_target(*, actor: User, source: PolicyDocument, target: PolicyDocument) -> None:
+    """Repeal the document ``source`` repeals, if the public sees it in force or expired (a draft or an
+    already repealed target is left as it is)."""
+    target = _locked(target)
+    if DOCUMENT_WORKFLOW.step(target.status, DocumentStatus.REPEALED) is None:
+        return
     reason = _("Repealed by %(source)s") % {"source": source.document_number or source.title}
-    transition(instance=target, to=DocumentStatus.REPEALED, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-               event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
-               changes={"status_reason": reason[:NOTE_MAX]})
+    try:
+        transition(instance=target, workflow=DOCUMENT_WORKFLOW, to=DocumentStatus.REPEALED, actor=actor,
+                   note=reason, changes={"status_reason": reason[:NOTE_MAX]})
+    except OutOfScope as exc:  # the target is public, so naming it tells nothing new
+        raise _out_of_scope_target(target) from exc
 
 
 def document_repeal(*, actor: User, document: PolicyDocument, reason: str) -> PolicyDocument:
     """A reviewer repeals a published or expired document, saying why."""
-    assert_may_review(actor, document.area)
     reason = _note(reason, required=True)
-    return transition(instance=document, to=DocumentStatus.REPEALED, actor=actor, transitions=DOCUMENT_TRANSITIONS,
-                      event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED, note=reason,
-                      changes={"status_reason": reason})
+    return transition(instance=document, workflow=DOCUMENT_WORKFLOW, to=DocumentStatus.REPEALED, actor=actor,
+                      note=reason, changes={"status_reason": reason})
 
 
 def documents_expire(*, today: datetime.date | None = None) -> int:
@@ -369,9 +368,8 @@ def documents_expire(*, today: datetime.date | None = None) -> int:
     expired = 0
     for pk in due:
         try:
-            transition(instance=PolicyDocument(pk=pk), to=DocumentStatus.EXPIRED, actor=None,
-                       transitions=DOCUMENT_TRANSITIONS, event_type=PolicyEvent.POLICY_DOCUMENT_STATUS_CHANGED,
-                       note=_("Past its expiry date"))
+            transition(instance=PolicyDocument(pk=pk), workflow=DOCUMENT_WORKFLOW, to=DocumentStatus.EXPIRED,
+                       actor=None, note=_("Past its expiry date"))
         except ValidationError:  # no longer published: repealed by someone since the list was read
             continue
         expired += 1
@@ -388,33 +386,32 @@ def relation_add(*, actor: User, document: PolicyDocument, target: PolicyDocumen
     The target must be public or in the editor's area. A repeal takes effect when the document is
     published (at once if it already is), so repealing needs a reviewer's scope over the target.
     """
-    assert_may_edit(actor, document.area)
+    row = _locked(document)
+    authorize(instance=row, workflow=DOCUMENT_WORKFLOW, action="relate", actor=actor)
     if kind not in RelationKind.values:
         raise _error("kind", _("Choose amends or repeals."), "invalid_choice")
-    if target is None or not (target.status in PUBLIC_STATUSES or may_edit(actor, target.area)):
+    if target is None or not (target.status in PUBLIC_STATUSES or DOCUMENT_EDITORS.allows(actor, target)):
         raise _error("target", _("Choose a published document."), "unknown")
-    if target.pk == document.pk:
+    if target.pk == row.pk:
         raise _error("target", _("A document cannot amend or repeal itself."), "itself")
-    if kind == RelationKind.REPEALS and not may_review(actor, target.area):
-        raise _error("target", _("You may not repeal “%(title)s”: it is outside your area.") % {
-            "title": target.title}, "out_of_scope")
-    if DocumentRelation.objects.filter(source=document, target=target).exists():
+    if kind == RelationKind.REPEALS and not _may_repeal(actor, target):
+        raise _out_of_scope_target(target)
+    if DocumentRelation.objects.filter(source=row, target=target).exists():
         raise _error("target", _("This relation is already recorded."), "duplicate")
-    relation = DocumentRelation.objects.create(source=document, target=target, kind=kind, created_by=actor)
-    audit_record(event_type=PolicyEvent.POLICY_RELATION_ADDED, actor=actor, obj=document,
+    relation = DocumentRelation.objects.create(source=row, target=target, kind=kind, created_by=actor)
+    audit_record(event_type=PolicyEvent.POLICY_RELATION_ADDED, actor=actor, obj=row,
                  new={"target": target.pk, "kind": kind})
-    if kind == RelationKind.REPEALS and document.status == DocumentStatus.PUBLISHED:
-        _repeal_target(actor=actor, source=document, target=target)
+    if kind == RelationKind.REPEALS and row.status == DocumentStatus.PUBLISHED:
+        _repeal_target(actor=actor, source=row, target=target)
     return relation
 
 
 @transaction.atomic
 def relation_remove(*, actor: User, relation: DocumentRelation) -> None:
     """Remove a relation of a document that is not yet published (a published repeal stands)."""
-    document = relation.source
-    assert_may_edit(actor, document.area)
-    if document.status not in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW):
-        raise _error("target", _("The relations of a published document stay as published."), "published")
+    document = _locked(relation.source)
+    authorize(instance=document, workflow=DOCUMENT_WORKFLOW, action="unrelate", actor=actor, field="target",
+              code="published")
     audit_record(event_type=PolicyEvent.POLICY_RELATION_REMOVED, actor=actor, obj=document,
                  old={"target": relation.target_id, "kind": relation.kind})
     DocumentRelation.objects.filter(pk=relation.pk).delete()
@@ -424,8 +421,9 @@ def relation_remove(*, actor: User, relation: DocumentRelation) -> None:
 def attachment_add(*, actor: User, document: PolicyDocument, name: str, content_type: str,
                    data: bytes) -> PolicyAttachment:
     """Attach a file (PDF, Word, Excel, OFD, images …) of at most 10 MB."""
-    assert_may_edit(actor, document.area)
-    name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
+    row = _locked(document)
+    authorize(instance=row, workflow=DOCUMENT_WORKFLOW, action="attach", actor=actor)
+    name = os.path.basename((name or "").replace("\\", "/")).strip()[:ATTACHMENT_NAME_MAX]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not name or not data:
         raise _error("file", _("Choose a file."), "required")
@@ -435,9 +433,9 @@ def attachment_add(*, actor: User, document: PolicyDocument, name: str, content_
     if len(data) > ATTACHMENT_MAX:
         raise _error("file", _("A file may be at most %(mb)d MB.") % {"mb": ATTACHMENT_MAX // (1024 * 1024)},
                      "too_large")
-    attachment = PolicyAttachment.objects.create(document=document, name=name, size=len(data), data=data,
-                                                 content_type=(content_type or "application/octet-stream")[:100],
-                                                 uploaded_by=actor)
-    audit_record(event_type=PolicyEvent.POLICY_ATTACHMENT_ADDED, actor=actor, obj=document,
+    attachment = PolicyAttachment.objects.create(
+        document=row, name=name, size=len(data), data=data,
+        content_type=(content_type or "application/octet-stream")[:CONTENT_TYPE_MAX], uploaded_by=actor)
+    audit_record(event_type=PolicyEvent.POLICY_ATTACHMENT_ADDED, actor=actor, obj=row,
                  new={"attachment": attachment.pk, "name": name, "size": len(data)})
     return attachment

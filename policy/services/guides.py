@@ -1,7 +1,9 @@
 """Service guides (业务指南) with their processes (服务流程), and service windows.
 
 A guide is city-wide: city-level staff (or a province root) write it. A window belongs to one
-area; editors of the district (or the city) above it keep its address, phone and hours.
+area; editors of the district (or the city) above it keep its address, phone and hours. Guides and
+windows have no status, so no workflow: who may write them is the rules ``GUIDE_EDITORS`` and
+``WINDOW_EDITORS`` of ``policy.constants``, which the pages ask through the functions below.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policy.constants import (
-    EDITOR_LEVELS,
-    EDITOR_ROLES,
-    GUIDE_EDITOR_LEVELS,
+    ADDRESS_MAX,
+    FEES_MAX,
+    GUIDE_EDITORS,
     GUIDE_TEXT_MAX,
+    HOURS_MAX,
+    MATERIAL_MAX,
+    MATERIALS_MAX,
+    PHONE_MAX,
+    STEP_DETAIL_MAX,
+    STEP_TITLE_MAX,
     STEPS_MAX,
     TITLE_MAX,
+    WINDOW_EDITORS,
+    WINDOW_NAME_MAX,
     WORKING_DAYS_MAX,
     PolicyEvent,
     Service,
@@ -26,28 +36,41 @@ from policy.models import PolicyDocument, ServiceGuide, ServiceWindow
 from portal.audit import audit_record
 from portal.constants import AreaLevel
 from portal.models import Area, User
-from portal.scoping import OutOfScope, assert_in_scope, scope_paths
+from portal.scoping import OutOfScope, has_staff_role, scope_paths
 
-MATERIALS_MAX = 30
-MATERIAL_MAX = 200
-STEP_TITLE_MAX = 100
-STEP_DETAIL_MAX = 500
-FEES_MAX = 100
-WINDOW_FIELDS = [("name", 100), ("address", 200), ("phone", 40), ("hours", 200)]
+WINDOW_FIELDS = [("name", WINDOW_NAME_MAX), ("address", ADDRESS_MAX), ("phone", PHONE_MAX), ("hours", HOURS_MAX)]
 
 
-def assert_may_edit_guides(actor: User, area: Area | None) -> None:
-    assert_in_scope(actor, area, roles=EDITOR_ROLES, levels=GUIDE_EDITOR_LEVELS)
+# --- Who may write -----------------------------------------------------------------------------
 
 
-def assert_may_edit_windows(actor: User, area: Area | None) -> None:
-    assert_in_scope(actor, area, roles=EDITOR_ROLES, levels=EDITOR_LEVELS)
+def is_guide_editor(actor: User | None) -> bool:
+    """Does the user write service guides anywhere (the "write the guide" links and page)?"""
+    return has_staff_role(actor, GUIDE_EDITORS.roles, GUIDE_EDITORS.levels)
+
+
+def is_window_editor(actor: User | None) -> bool:
+    """Does the user keep service windows anywhere (the "add a window" link and page)?"""
+    return has_staff_role(actor, WINDOW_EDITORS.roles, WINDOW_EDITORS.levels)
+
+
+def may_edit_guide(actor: User | None, guide: ServiceGuide) -> bool:
+    return GUIDE_EDITORS.allows(actor, guide)
+
+
+def may_edit_window(actor: User | None, window: ServiceWindow) -> bool:
+    return WINDOW_EDITORS.allows(actor, window)
+
+
+def _assert(allowed: bool) -> None:
+    if not allowed:
+        raise OutOfScope(_("Not found."))
 
 
 def guide_home_area(actor: User) -> Area | None:
     """Where a new guide belongs: the city the actor edits guides for (the system administrator: the
     first city of the tree)."""
-    prefixes = scope_paths(actor, EDITOR_ROLES, GUIDE_EDITOR_LEVELS)
+    prefixes = scope_paths(actor, GUIDE_EDITORS.roles, GUIDE_EDITORS.levels)
     if not prefixes:
         return None
     cities = Area.objects.filter(level=AreaLevel.CITY).order_by("code")
@@ -151,9 +174,7 @@ def guide_create(
 ) -> ServiceGuide:
     """Write the guide of a service that has none yet in the actor's city."""
     area = guide_home_area(actor)
-    if area is None:
-        raise OutOfScope(_("Not found."))
-    assert_may_edit_guides(actor, area)
+    _assert(area is not None and GUIDE_EDITORS.allows(actor, ServiceGuide(area=area)))
     values = _guide_values(service=service, title=title, eligibility=eligibility, materials=materials, steps=steps,
                            time_limit_days=time_limit_days, summary=summary, fees=fees, policy=policy)
     duplicate = ValidationError({"service": [ValidationError(_("This service already has a guide."),
@@ -175,8 +196,8 @@ def guide_update(
     time_limit_days: int | None, summary: str = "", fees: str = "", policy: PolicyDocument | None = None,
 ) -> ServiceGuide:
     """Change a guide (its service stays)."""
-    assert_may_edit_guides(actor, guide.area)
-    row = ServiceGuide.objects.select_for_update().get(pk=guide.pk)
+    row = ServiceGuide.objects.select_for_update(of=("self",)).select_related("area").get(pk=guide.pk)
+    _assert(may_edit_guide(actor, row))
     values = _guide_values(service=row.service, title=title, eligibility=eligibility, materials=materials,
                            steps=steps, time_limit_days=time_limit_days, summary=summary, fees=fees, policy=policy)
     old = {name: getattr(row, name) for name, value in values.items() if getattr(row, name) != value}
@@ -198,7 +219,7 @@ def window_save(*, actor: User, area: Area | None, name: str, address: str, phon
     """Write the service window of an area (one per area: saving again changes it)."""
     if area is None:
         raise ValidationError({"area": [ValidationError(_("Choose the area of the window."), code="required")]})
-    assert_may_edit_windows(actor, area)
+    _assert(WINDOW_EDITORS.allows(actor, ServiceWindow(area=area)))
     values = {"name": " ".join((name or "").split()), "address": (address or "").strip(),
               "phone": (phone or "").strip(), "hours": (hours or "").strip()}
     errors: dict[str, list[ValidationError]] = {}

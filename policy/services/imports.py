@@ -15,11 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from policy.constants import IMPORT_FILE_MAX, PolicyEvent
+from policy.constants import DOCUMENT_WORKFLOW, IMPORT_FILE_MAX, PolicyEvent
 from policy.importer import ParsedDocument, decode, parse_policy_text
 from policy.models import PolicyDocument, PolicyVersion
 from policy.search import number_key
-from policy.services.documents import assert_may_edit, document_create, document_update
+from policy.services.documents import document_create, document_update
 from portal.models import Area, User
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -48,12 +48,15 @@ def import_text_from_bytes(data: bytes) -> str:
     return text
 
 
-def parse_or_refuse(text: str) -> ParsedDocument:
-    """The parsed document, or a ValidationError on ``file`` listing every missing or bad part."""
-    parsed = parse_policy_text(text)
+def refuse_malformed(parsed: ParsedDocument) -> ParsedDocument:
+    """``parsed``, or a ValidationError on ``file`` listing every missing or bad part."""
     if parsed.errors:
         raise ValidationError({"file": [ValidationError(issue.message, code=issue.code) for issue in parsed.errors]})
     return parsed
+
+
+def parse_or_refuse(text: str) -> ParsedDocument:
+    return refuse_malformed(parse_policy_text(text))
 
 
 def import_match(parsed: ParsedDocument) -> PolicyDocument | None:
@@ -64,6 +67,25 @@ def import_match(parsed: ParsedDocument) -> PolicyDocument | None:
         return (PolicyDocument.objects.select_related("area")
                 .filter(Q(issuer=parsed.issuer) | Q(title=parsed.title), number_key=key).first())
     return PolicyDocument.objects.select_related("area").filter(title=parsed.title, issuer=parsed.issuer).first()
+
+
+@dataclass
+class ImportPreview:
+    """What a file holds, and the document saving it would update: ``existing`` when the actor may
+    change that document, else only ``existing_hidden`` (it is not the actor's to see)."""
+
+    parsed: ParsedDocument
+    existing: PolicyDocument | None
+    existing_hidden: bool
+
+
+def import_preview(*, actor: User | None, text: str) -> ImportPreview:
+    """Read a file without saving it; a file not in the format has its ``parsed.errors``."""
+    parsed = parse_policy_text(text)
+    existing = import_match(parsed) if parsed.ok else None
+    editable = existing is not None and DOCUMENT_WORKFLOW.action("edit").by.allows(actor, existing)
+    return ImportPreview(parsed=parsed, existing=existing if editable else None,
+                         existing_hidden=existing is not None and not editable)
 
 
 @transaction.atomic
@@ -83,7 +105,6 @@ def policy_import(*, actor: User | None, text: str, area: Area | None, file_name
                                    event_type=PolicyEvent.POLICY_DOCUMENT_IMPORTED, **values)
         return ImportResult(parsed=parsed, document=document, outcome=CREATED,
                             version=document.versions.order_by("number").first())
-    assert_may_edit(actor, existing.area)
     document, version = document_update(actor=actor, document=existing, area=existing.area, note=note,
                                         import_notes=notes, event_type=PolicyEvent.POLICY_DOCUMENT_IMPORTED,
                                         **values)

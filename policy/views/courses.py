@@ -4,17 +4,13 @@ editors of the district (or the city) write, publish and cancel courses."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import ListView, TemplateView, View
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView, View
 
-from policy.constants import (
-    COURSE_TRANSITIONS,
-    EDITOR_LEVELS,
-    EDITOR_ROLES,
-    CourseStatus,
-)
 from policy.forms import CourseForm, CourseSearchForm, ReasonForm, StaffCourseFilter
 from policy.models import TrainingCourse
 from policy.selectors.courses import (
@@ -24,9 +20,8 @@ from policy.selectors.courses import (
     course_staff_base,
 )
 from policy.services import courses as services
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, MovesMixin, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.scoping import area_in_scope, has_staff_role
 from portal.selectors import audit_history
 from portal.workflow import status_history
 
@@ -73,11 +68,6 @@ class StaffCourseMixin(StaffScopedViewMixin):
     def get_base_queryset(self):
         return course_staff_base()
 
-    def may_manage(self, course: TrainingCourse | None = None) -> bool:
-        if course is None:
-            return has_staff_role(self.request.user, EDITOR_ROLES, EDITOR_LEVELS)
-        return area_in_scope(self.request.user, course.area, roles=EDITOR_ROLES, levels=EDITOR_LEVELS)
-
 
 class StaffCourseListView(StaffCourseMixin, FilteredListView):
     template_name = "policy/courses/staff_list.html"
@@ -85,14 +75,14 @@ class StaffCourseListView(StaffCourseMixin, FilteredListView):
     context_object_name = "courses"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "may_manage": self.may_manage()}
+        return {**super().get_context_data(**kwargs), "may_write": services.is_course_editor(self.request.user)}
 
 
 class StaffCourseCreateView(StaffCourseMixin, View):
     template_name = "policy/courses/staff_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.may_manage():
+        if request.user.is_authenticated and not services.is_course_editor(request.user):
             raise PermissionDenied(_("Only staff at city or district level publish training courses."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -109,52 +99,49 @@ class StaffCourseCreateView(StaffCourseMixin, View):
 
 
 class CoursePageMixin(StaffCourseMixin):
+    """The staff page of one course; its buttons and forms follow ``moves`` (the course workflow)."""
+
     template_name = "policy/courses/staff_detail.html"
+    context_object_name = "course"
 
-    def get_course(self, pk) -> TrainingCourse:
-        return get_object_or_404(self.get_queryset(), pk=pk)
+    def get_success_url(self) -> str:
+        return reverse("staff-policy:course-detail", kwargs={"pk": self.object.pk})
 
-    def render_page(self, course, *, form=None, cancel_form=None):
-        may_manage = self.may_manage(course)
-        if may_manage and course.status != CourseStatus.CANCELLED:
-            form = form or CourseForm(initial=CourseForm.initial_for(course))
-            cancel_form = cancel_form or ReasonForm()
-        return render(self.request, self.template_name, {
-            "course": course, "may_manage": may_manage, "form": form, "cancel_form": cancel_form,
-            "may_publish": CourseStatus.PUBLISHED in COURSE_TRANSITIONS.get(course.status, set()),
+    def get_context_data(self, **kwargs):
+        course = self.object
+        moves = self.get_moves()
+        context = {
+            "moves": moves,
+            "form": CourseForm(initial=CourseForm.initial_for(course)) if "edit" in moves else None,
+            "cancel_form": ReasonForm() if "cancel" in moves else None,
             "status_history": status_history(instance=course),
-            "history": audit_history(obj=course, fetched_by=self.request.user)})
+            "history": audit_history(obj=course, fetched_by=self.request.user),
+        }
+        context.update(kwargs)
+        return super().get_context_data(**context)
 
 
-class StaffCourseDetailView(CoursePageMixin, View):
-    def get(self, request, pk):
-        return self.render_page(self.get_course(pk))
-
+class StaffCourseDetailView(CoursePageMixin, MovesMixin, DetailView):
     def post(self, request, pk):
-        course = self.get_course(pk)
+        course = self.object = self.get_object()
         form = CourseForm(request.POST)
         if form.submit(lambda data: services.course_update(actor=request.user, course=course, **data)):
             messages.success(request, _("The course is saved."))
-            return redirect("staff-policy:course-detail", pk=course.pk)
-        return self.render_page(course, form=form)
+            return redirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(form=form))
 
 
-class StaffCoursePublishView(CoursePageMixin, View):
-    def post(self, request, pk):
-        course = self.get_course(pk)
-        try:
-            services.course_publish(actor=request.user, course=course)
-            messages.success(request, _("The course is published."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("staff-policy:course-detail", pk=course.pk)
+class StaffCoursePublishView(CoursePageMixin, RecordActionMixin, View):
+    success_message = gettext_lazy("The course is published.")
+
+    def act(self, data):
+        services.course_publish(actor=self.request.user, course=self.object)
 
 
-class StaffCourseCancelView(CoursePageMixin, View):
-    def post(self, request, pk):
-        course = self.get_course(pk)
-        form = ReasonForm(request.POST)
-        if form.submit(lambda data: services.course_cancel(actor=request.user, course=course, reason=data["reason"])):
-            messages.success(request, _("The course is cancelled."))
-            return redirect("staff-policy:course-detail", pk=course.pk)
-        return self.render_page(course, cancel_form=form)
+class StaffCourseCancelView(CoursePageMixin, RecordActionMixin, View):
+    form_class = ReasonForm
+    form_context_name = "cancel_form"
+    success_message = gettext_lazy("The course is cancelled.")
+
+    def act(self, data):
+        services.course_cancel(actor=self.request.user, course=self.object, reason=data["reason"])

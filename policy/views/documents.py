@@ -6,11 +6,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import ListView, TemplateView, View
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from policy.constants import DocumentStatus, Validity
 from policy.forms import (
@@ -23,7 +25,6 @@ from policy.forms import (
     RelationForm,
     StaffDocumentFilter,
 )
-from policy.importer import parse_policy_text
 from policy.models import PolicyDocument
 from policy.selectors.documents import (
     DocumentFilters,
@@ -35,16 +36,16 @@ from policy.selectors.documents import (
     document_staff_related,
     document_version,
     document_versions,
+    editable_document_areas,
     public_attachment,
     relation_of,
-    relation_target_by_number,
     staff_attachment,
     validity_of,
     version_compare,
 )
 from policy.services import documents as services
-from policy.services.imports import import_match, import_text_from_bytes, policy_import
-from portal.pages import FilteredListView
+from policy.services.imports import ImportResult, import_preview, policy_import
+from portal.pages import FilteredListView, MovesMixin, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.selectors import audit_history
 from portal.workflow import status_history
@@ -127,7 +128,7 @@ class StaffDocumentListView(StaffDocumentMixin, FilteredListView):
     context_object_name = "documents"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "may_edit": services.is_editor(self.request.user)}
+        return {**super().get_context_data(**kwargs), "may_write": services.is_editor(self.request.user)}
 
 
 class EditorRequiredMixin:
@@ -141,15 +142,23 @@ class StaffDocumentCreateView(StaffDocumentMixin, EditorRequiredMixin, View):
     template_name = "policy/documents/staff_form.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": DocumentForm(user=request.user)})
+        return render(request, self.template_name,
+                      {"form": DocumentForm(areas=editable_document_areas(request.user))})
 
     def post(self, request):
-        form = DocumentForm(request.POST, user=request.user)
+        form = DocumentForm(request.POST, areas=editable_document_areas(request.user))
         if form.submit(lambda data: services.document_create(actor=request.user, **data)):
             document = form.result
             messages.success(request, _("The document is saved as a draft."))
             return redirect("staff-policy:document-detail", pk=document.pk)
         return render(request, self.template_name, {"form": form})
+
+
+IMPORTED = {
+    "created": gettext_lazy("The document was imported as a new draft."),
+    "updated": gettext_lazy("The document was imported as a new version of the existing document."),
+    "unchanged": gettext_lazy("The document was already here, unchanged."),
+}
 
 
 class StaffDocumentImportView(StaffDocumentMixin, EditorRequiredMixin, View):
@@ -158,85 +167,78 @@ class StaffDocumentImportView(StaffDocumentMixin, EditorRequiredMixin, View):
     template_name = "policy/documents/staff_import.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": ImportForm(user=request.user)})
+        return render(request, self.template_name, {"form": ImportForm(areas=editable_document_areas(request.user))})
 
     def post(self, request):
-        form = ImportForm(request.POST, request.FILES, user=request.user)
+        areas = editable_document_areas(request.user)
+        form = ImportForm(request.POST, request.FILES, areas=areas)
+        # The confirm button sends back the previewed text; a file is always previewed first.
+        confirmed = "confirm" in request.POST and not request.FILES
+
+        def read_or_save(data):
+            text, name = form.source()
+            if confirmed:
+                return policy_import(actor=request.user, text=text, area=data["area"], file_name=name)
+            return text, name, import_preview(actor=request.user, text=text)
+
         context = {"form": form}
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data.get("file"):
-                    text = import_text_from_bytes(data["file"].read())
-                    name = data["file"].name
-                else:
-                    text, name = data["text"], data.get("file_name") or ""
-                if "confirm" in request.POST and not data.get("file"):
-                    result = policy_import(actor=request.user, text=text, area=data["area"], file_name=name)
-                    messages.success(request, {
-                        "created": _("The document was imported as a new draft."),
-                        "updated": _("The document was imported as a new version of the existing document."),
-                        "unchanged": _("The document was already here, unchanged."),
-                    }[result.outcome])
-                    return redirect("staff-policy:document-detail", pk=result.document.pk)
-                parsed = parse_policy_text(text)
-                existing = import_match(parsed) if parsed.ok else None
-                context.update({
-                    "parsed": parsed, "file_name": name,
-                    "existing": existing if existing is not None and services.may_edit(request.user, existing.area)
-                    else None,
-                    "existing_hidden": existing is not None and not services.may_edit(request.user, existing.area),
-                    "confirm_form": ImportForm(initial={"text": text, "file_name": name, "area": data["area"]},
-                                               user=request.user),
-                })
-            except ValidationError as exc:
-                form.add_service_errors(exc)
+        if form.submit(read_or_save):
+            if isinstance(form.result, ImportResult):
+                messages.success(request, IMPORTED[form.result.outcome])
+                return redirect("staff-policy:document-detail", pk=form.result.document.pk)
+            text, name, preview = form.result
+            context.update({
+                "parsed": preview.parsed, "file_name": name, "existing": preview.existing,
+                "existing_hidden": preview.existing_hidden,
+                "confirm_form": ImportForm(initial={"text": text, "file_name": name, "area": form.cleaned_data["area"]},
+                                           areas=areas),
+            })
         return render(request, self.template_name, context)
 
 
 class DocumentPageMixin(StaffDocumentMixin):
-    """The staff page of one document, re-shown with whichever of its forms was rejected."""
+    """The staff page of one document, re-shown with whichever of its forms was rejected. Its
+    buttons and forms follow ``moves``: the steps and actions of the workflow the user may take."""
 
     template_name = "policy/documents/staff_detail.html"
+    context_object_name = "document"
 
-    def render_page(self, document: PolicyDocument, **forms):
-        request = self.request
-        user = request.user
-        may_edit = services.may_edit(user, document.area)
-        may_review = services.may_review(user, document.area)
+    def get_success_url(self) -> str:
+        return reverse("staff-policy:document-detail", kwargs={"pk": self.object.pk})
+
+    def get_context_data(self, **kwargs):
+        document, user = self.object, self.request.user
+        moves = self.get_moves()
+        versions = document_versions(document=document, fetched_by=user)
+        latest = versions[0] if versions else None
         context = {
-            "document": document, "may_edit": may_edit, "may_review": may_review,
-            "editable": may_edit and document.status in (DocumentStatus.DRAFT, DocumentStatus.PUBLISHED),
+            "moves": moves,
             "validity": validity_of(document) if document.published_version_id else "",
-            "versions": document_versions(document=document, fetched_by=user),
+            "versions": versions,
+            "pending_version": (latest if latest is not None and document.published_version_id
+                                and latest.pk != document.published_version_id else None),
             "related": document_staff_related(document=document, fetched_by=user),
             "attachments": document_attachments(document=document, fetched_by=user),
             "status_history": status_history(instance=document),
             "history": audit_history(obj=document, fetched_by=user),
             "statuses": DocumentStatus,
+            "form": (DocumentForm(initial=DocumentForm.initial_for(document), areas=editable_document_areas(user))
+                     if "edit" in moves else None),
+            "note_form": NoteForm() if "submit" in moves else None,
+            "reason_form": ReasonForm() if "return" in moves or "repeal" in moves else None,
+            "relation_form": RelationForm(user=user) if "relate" in moves else None,
+            "attachment_form": AttachmentForm() if "attach" in moves else None,
         }
-        latest = context["versions"][0] if context["versions"] else None
-        context["pending_version"] = (latest if latest is not None and document.published_version_id
-                                      and latest.pk != document.published_version_id else None)
-        if may_edit:
-            context["form"] = forms.get("form") or DocumentForm(initial=DocumentForm.initial_for(document), user=user)
-            context["note_form"] = forms.get("note_form") or NoteForm()
-            context["relation_form"] = forms.get("relation_form") or RelationForm()
-            context["attachment_form"] = forms.get("attachment_form") or AttachmentForm()
-        if may_review:
-            context["reason_form"] = forms.get("reason_form") or ReasonForm()
-        return render(request, self.template_name, context)
+        context.update(kwargs)
+        return super().get_context_data(**context)
 
 
-class StaffDocumentDetailView(DocumentPageMixin, View):
+class StaffDocumentDetailView(DocumentPageMixin, MovesMixin, DetailView):
     """A document for staff: status and actions, the working copy (editable), versions, relations."""
 
-    def get(self, request, pk):
-        return self.render_page(self.get_document(pk))
-
     def post(self, request, pk):
-        document = self.get_document(pk)
-        form = DocumentForm(request.POST, user=request.user)
+        document = self.object = self.get_object()
+        form = DocumentForm(request.POST, areas=editable_document_areas(request.user))
         if form.submit(lambda data: services.document_update(actor=request.user, document=document, **data)):
             _document, version = form.result
             if version is None:
@@ -246,96 +248,79 @@ class StaffDocumentDetailView(DocumentPageMixin, View):
                                             "publishes it.") % {"n": version.number})
             else:
                 messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
-            return redirect("staff-policy:document-detail", pk=document.pk)
-        return self.render_page(document, form=form)
+            return redirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(form=form))
 
 
-class StaffDocumentActionView(DocumentPageMixin, View):
-    """POST-only moves of a document; subclasses name the form and the service call."""
-
+class StaffDocumentSubmitView(DocumentPageMixin, RecordActionMixin, View):
     form_class = NoteForm
-    form_name = "note_form"
-    success_message = ""
+    form_context_name = "note_form"
+    success_message = gettext_lazy("The document was sent for review.")
 
-    def act(self, document, data):
-        raise NotImplementedError
-
-    def post(self, request, pk):
-        document = self.get_document(pk)
-        form = self.form_class(request.POST)
-        if form.submit(lambda data: self.act(document, data)):
-            messages.success(request, self.success_message)
-            return redirect("staff-policy:document-detail", pk=document.pk)
-        return self.render_page(document, **{self.form_name: form})
+    def act(self, data):
+        services.document_submit(actor=self.request.user, document=self.object, note=data["note"])
 
 
-class StaffDocumentSubmitView(StaffDocumentActionView):
-    def act(self, document, data):
-        services.document_submit(actor=self.request.user, document=document, note=data["note"])
-        self.success_message = _("The document was sent for review.")
+class StaffDocumentPublishView(DocumentPageMixin, RecordActionMixin, View):
+    form_class = NoteForm
+    form_context_name = "note_form"
+    success_message = gettext_lazy("The latest version is published.")
+
+    def act(self, data):
+        services.document_publish(actor=self.request.user, document=self.object, note=data["note"])
 
 
-class StaffDocumentPublishView(StaffDocumentActionView):
-    def act(self, document, data):
-        services.document_publish(actor=self.request.user, document=document, note=data["note"])
-        self.success_message = _("The latest version is published.")
-
-
-class StaffDocumentReturnView(StaffDocumentActionView):
+class StaffDocumentReturnView(DocumentPageMixin, RecordActionMixin, View):
     form_class = ReasonForm
-    form_name = "reason_form"
+    form_context_name = "reason_form"
+    success_message = gettext_lazy("The document was returned to its editors.")
 
-    def act(self, document, data):
-        services.document_return(actor=self.request.user, document=document, reason=data["reason"])
-        self.success_message = _("The document was returned to its editors.")
+    def act(self, data):
+        services.document_return(actor=self.request.user, document=self.object, reason=data["reason"])
 
 
-class StaffDocumentRepealView(StaffDocumentActionView):
+class StaffDocumentRepealView(DocumentPageMixin, RecordActionMixin, View):
     form_class = ReasonForm
-    form_name = "reason_form"
+    form_context_name = "reason_form"
+    success_message = gettext_lazy("The document is repealed.")
 
-    def act(self, document, data):
-        services.document_repeal(actor=self.request.user, document=document, reason=data["reason"])
-        self.success_message = _("The document is repealed.")
+    def act(self, data):
+        services.document_repeal(actor=self.request.user, document=self.object, reason=data["reason"])
 
 
-class StaffRelationAddView(StaffDocumentActionView):
+class StaffRelationAddView(DocumentPageMixin, RecordActionMixin, View):
     form_class = RelationForm
-    form_name = "relation_form"
+    form_context_name = "relation_form"
+    success_message = gettext_lazy("The relation is recorded.")
 
-    def act(self, document, data):
-        target = relation_target_by_number(number=data["target"], fetched_by=self.request.user)
-        services.relation_add(actor=self.request.user, document=document, target=target, kind=data["kind"])
-        self.success_message = _("The relation is recorded.")
+    def get_form(self):
+        return RelationForm(self.request.POST, user=self.request.user)
 
-
-class StaffRelationRemoveView(DocumentPageMixin, View):
-    def post(self, request, pk, relation_id):
-        document = self.get_document(pk)
-        relation = relation_of(document=document, pk=relation_id, fetched_by=request.user)
-        try:
-            services.relation_remove(actor=request.user, relation=relation)
-            messages.success(request, _("The relation is removed."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("staff-policy:document-detail", pk=document.pk)
+    def act(self, data):
+        services.relation_add(actor=self.request.user, document=self.object, target=data["target"],
+                              kind=data["kind"])
 
 
-class StaffAttachmentAddView(DocumentPageMixin, View):
-    def post(self, request, pk):
-        document = self.get_document(pk)
-        form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                services.attachment_add(actor=request.user, document=document, name=upload.name,
-                                        content_type=upload.content_type, data=upload.read())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The file is attached."))
-                return redirect("staff-policy:document-detail", pk=document.pk)
-        return self.render_page(document, attachment_form=form)
+class StaffRelationRemoveView(DocumentPageMixin, RecordActionMixin, View):
+    success_message = gettext_lazy("The relation is removed.")
+
+    def act(self, data):
+        relation = relation_of(document=self.object, pk=self.kwargs["relation_id"], fetched_by=self.request.user)
+        services.relation_remove(actor=self.request.user, relation=relation)
+
+
+class StaffAttachmentAddView(DocumentPageMixin, RecordActionMixin, View):
+    form_class = AttachmentForm
+    form_context_name = "attachment_form"
+    success_message = gettext_lazy("The file is attached.")
+
+    def get_form(self):
+        return AttachmentForm(self.request.POST, self.request.FILES)
+
+    def act(self, data):
+        upload = data["file"]
+        services.attachment_add(actor=self.request.user, document=self.object, name=upload.name,
+                                content_type=upload.content_type, data=upload.read())
 
 
 class StaffAttachmentDownloadView(StaffDocumentMixin, View):

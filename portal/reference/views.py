@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from portal.forms import HolidayDayForm
+from portal.forms import HolidayDayForm, HolidayDayRemoveForm
 from portal.models import Area
 from portal.reference.calendar import package_years
 from portal.reference.holidays import (
@@ -46,25 +46,16 @@ class CalendarView(StaffScopedViewMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "remove":
-            try:
-                day = datetime.date.fromisoformat(request.POST.get("day", ""))
-            except ValueError:
-                day = None
-            try:
-                holiday_day_remove(actor=request.user, day=day)
-                messages.success(request, _("%(day)s has been removed from the calendar.") % {"day": day})
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            form = HolidayDayRemoveForm(request.POST)
+            if form.submit(lambda data: holiday_day_remove(actor=request.user, day=data["day"])):
+                messages.success(request, _("%(day)s has been removed from the calendar.") % {"day": form.cleaned_data["day"]})
+            else:
+                messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
             return redirect("staff:calendar")
         form = HolidayDayForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                row = holiday_day_add(actor=request.user, day=data["day"], is_working_day=data["is_working_day"],
-                                      name=data["name"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("%(day)s %(name)s has been added.") % {"day": row.day, "name": row.name})
-                return redirect("staff:calendar")
+        if form.submit(lambda data: holiday_day_add(actor=request.user, day=data["day"],
+                                                    is_working_day=data["is_working_day"], name=data["name"])):
+            row = form.result
+            messages.success(request, _("%(day)s %(name)s has been added.") % {"day": row.day, "name": row.name})
+            return redirect("staff:calendar")
         return self.render_to_response(self.get_context_data(form=form))

@@ -4,19 +4,20 @@ district (``read_only`` true); every action needs the case itself in scope and t
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api import ERRORS
-from portal.api_base import AreaBriefSerializer, MovesField
+from portal.api_base import ERRORS, AreaBriefSerializer, MovesField, ServiceActionMixin
+from portal.api_forms import FormInput, clean_with_form, form_input, form_schema
 from portal.constants import StaffRole
 from portal.models import StatusChange
 from portal.scoped_views import ScopedModelViewSet
-from registration.forms_cases import CaseFilter
+from portal.scoping import OutOfScope
+from portal.workflow import with_previous_actor
+from registration.forms_cases import CaseDecisionForm, CaseFilter, CaseIntakeForm
 from registration.models import (
     HardshipCase,
     HardshipCategory,
@@ -28,7 +29,7 @@ from registration.selectors.cases import (
     case_history,
     case_in_scope,
     cases_visible_to,
-    hardship_categories_by_codes,
+    hardship_categories,
     person_for_intake,
     staff_cases,
 )
@@ -50,7 +51,7 @@ class CasePersonSerializer(serializers.ModelSerializer):
 class CaseCommitmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferralCommitment
-        fields = ["id", "starts_on", "due_on", "provisional", "status"]
+        fields = ["id", "starts_on", "due_on", "provisional", "status", "escalation_level", "escalated_at"]
 
 
 class CaseHistorySerializer(serializers.ModelSerializer):
@@ -81,37 +82,32 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    history = CaseHistorySerializer(many=True, read_only=True)
+    history = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "history"]
 
-
-class CaseCreateSerializer(serializers.Serializer):
-    person = serializers.IntegerField(help_text=_("A person living in your community."))
-    categories = serializers.ListField(child=serializers.CharField(max_length=32), allow_empty=True,
-                                       help_text=_("Category codes (see the hard-to-employ categories)."))
-    circumstances = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
-
-    def validate_categories(self, value):
-        found = hardship_categories_by_codes(codes=value)
-        unknown = sorted(set(value) - {c.code for c in found})
-        if unknown:
-            raise serializers.ValidationError(_("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)},
-                                              code="unknown")
-        return found
+    @extend_schema_field(CaseHistorySerializer(many=True))
+    def get_history(self, case) -> list:
+        return CaseHistorySerializer(case_history(case=case), many=True).data
 
 
-class CaseDecisionSerializer(serializers.Serializer):
-    decision_note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False,
-                                          help_text=_("Required to reject or end a case."))
+# Request bodies for the schema, read from the forms the actions validate with.
+CASE_CREATE_BODY = form_schema(CaseIntakeForm, "CaseCreate", form_kwargs={"persons": [], "categories": [], "find_person": None}, extra={
+    "person": serializers.IntegerField(help_text=_("A person living in your community.")),
+    "categories": serializers.ListField(child=serializers.CharField(),
+                                        help_text=_("Category codes (see the hard-to-employ categories)."))})
+CASE_DECISION_BODY = form_schema(CaseDecisionForm, "CaseDecision")
+# The decision note is the services' ``note``, or their ``reason`` for a rejection.
+AS_NOTE = form_input(CaseDecisionForm, rename={"decision_note": "note"})
+AS_REASON = form_input(CaseDecisionForm, rename={"decision_note": "reason"})
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: CaseSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: CaseDetailSerializer, **ERRORS}),
 )
-class CaseViewSet(ScopedModelViewSet):
+class CaseViewSet(ServiceActionMixin, ScopedModelViewSet):
     """Hard-to-employ cases in the clerk's area (and, read-only, those it handed to another district)."""
 
     queryset = staff_cases()
@@ -119,63 +115,52 @@ class CaseViewSet(ScopedModelViewSet):
     filterset_class = CaseFilter
     scope_roles = [StaffRole.CLERK]
 
-    def _detail(self, pk) -> Response:
-        case = case_for_staff(fetched_by=self.request.user, pk=pk)
-        if case is None:
-            raise Http404(_("Not found."))
-        case.history = case_history(case=case)
-        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+    def get_serializer_class(self):
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
 
     def list(self, request):
-        queryset = self.filter_queryset(cases_visible_to(fetched_by=request.user))
+        queryset = self.filter_queryset(with_previous_actor(cases_visible_to(fetched_by=request.user)))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return self._detail(pk)
+        case = case_for_staff(fetched_by=request.user, pk=pk)
+        if case is None:
+            raise OutOfScope()
+        return Response(self.get_serializer(case).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer, **ERRORS},
+    @extend_schema(request=CASE_CREATE_BODY, responses={201: CaseDetailSerializer, **ERRORS},
                    description="Community intake. A person outside your community answers 404.")
     def create(self, request):
-        data = CaseCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        person = person_for_intake(fetched_by=request.user, pk=data.validated_data["person"])
-        if person is None:
-            raise Http404(_("Not found."))
-        case = services.hardship_case_submit(actor=request.user, person=person,
-                                             categories=data.validated_data["categories"],
-                                             circumstances=data.validated_data["circumstances"])
-        response = self._detail(case.pk)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+        data = clean_with_form(CaseIntakeForm, request.data, not_found={"person": "unknown"}, persons=[],
+                          categories=hardship_categories(),
+                          find_person=lambda pk: person_for_intake(fetched_by=request.user, pk=pk))
+        return self.call(services.hardship_case_submit, status=201, **data)
 
-    def _decide(self, request, service, argument: str) -> Response:
-        case = self.get_object()  # strictly in scope: out of scope or history-only answers 404 first
-        data = CaseDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service(actor=request.user, case=case, **{argument: data.validated_data["decision_note"]})
-        return self._detail(case.pk)
+    def _decide(self, service, decision: type[FormInput]) -> Response:
+        # The case comes strictly from the clerk's scope: one seen only as history answers 404.
+        return self.call(service, record="case", input=decision)
 
-    @extend_schema(request=CaseDecisionSerializer, responses={200: CaseDetailSerializer, **ERRORS},
+    @extend_schema(request=CASE_DECISION_BODY, responses={200: CaseDetailSerializer, **ERRORS},
                    description="Street review of an intake (a street-level clerk).")
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        return self._decide(request, services.hardship_case_review, "note")
+        return self._decide(services.hardship_case_review, AS_NOTE)
 
-    @extend_schema(request=CaseDecisionSerializer, responses={200: CaseDetailSerializer, **ERRORS},
+    @extend_schema(request=CASE_DECISION_BODY, responses={200: CaseDetailSerializer, **ERRORS},
                    description="District approval; opens the 10-working-day referral commitment.")
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decide(request, services.hardship_case_approve, "note")
+        return self._decide(services.hardship_case_approve, AS_NOTE)
 
-    @extend_schema(request=CaseDecisionSerializer, responses={200: CaseDetailSerializer, **ERRORS},
+    @extend_schema(request=CASE_DECISION_BODY, responses={200: CaseDetailSerializer, **ERRORS},
                    description="Rejection with a reason: the street rejects an intake, the district a reviewed case.")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._decide(request, services.hardship_case_reject, "reason")
+        return self._decide(services.hardship_case_reject, AS_REASON)
 
-    @extend_schema(request=CaseDecisionSerializer, responses={200: CaseDetailSerializer, **ERRORS},
+    @extend_schema(request=CASE_DECISION_BODY, responses={200: CaseDetailSerializer, **ERRORS},
                    description="The district ends an approved case, with a reason.")
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        return self._decide(request, services.hardship_case_end, "note")
+        return self._decide(services.hardship_case_end, AS_NOTE)

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from jobs.models import Referral, Vacancy
-from jobs.selectors.seekers import public_vacancy_by_id
-from portal.api import ERRORS
-from portal.api_base import AreaBriefSerializer
+from portal.api_base import ERRORS, AreaBriefSerializer, MovesField, ServiceActionMixin
+from portal.api_forms import clean_with_form, form_input, form_schema
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet
 from registration.api.cases import CasePersonSerializer
 from registration.constants import CommitmentStatus
-from registration.forms_cases import FollowUpFilter
+from registration.forms_cases import CommitmentReferForm, FollowUpFilter, FollowUpForm
 from registration.models import FollowUpVisit, ReferralCommitment
 from registration.selectors.commitments import (
     attach_escalations,
@@ -29,9 +27,10 @@ from registration.services.followups import followup_mark_missed, followup_recor
 
 
 class EscalationSerializer(serializers.Serializer):
-    level = serializers.IntegerField(help_text=_("0: not overdue; 1: escalated to the street; "
-                                                 "2: escalated to the district."))
+    level = serializers.IntegerField(help_text=_("The tier the commitment is escalated to (written nightly): "
+                                                 "0 none, 1 the street, 2 the district."))
     label = serializers.CharField()
+    overdue = serializers.BooleanField(help_text=_("Open and past its due date."))
     working_days_overdue = serializers.IntegerField()
 
 
@@ -56,24 +55,19 @@ class CommitmentSerializer(serializers.ModelSerializer):
     person = CasePersonSerializer(source="case.person", read_only=True)
     area = AreaBriefSerializer(read_only=True)
     met_by_referral = MetReferralSerializer(read_only=True, allow_null=True)
-    escalation = EscalationSerializer(read_only=True)
+    escalation = serializers.SerializerMethodField()
+    moves = MovesField()
 
     class Meta:
         model = ReferralCommitment
         fields = ["id", "case", "person", "area", "starts_on", "due_on", "provisional", "status", "met_at",
-                  "met_by_referral", "escalation"]
+                  "met_by_referral", "escalation", "escalated_at", "moves"]
 
-
-class CommitmentReferSerializer(serializers.Serializer):
-    vacancy = serializers.IntegerField(help_text=_("A published vacancy."))
-    note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
-
-    def validate_vacancy(self, value):
-        vacancy = public_vacancy_by_id(pk=value)
-        if vacancy is None:
-            raise serializers.ValidationError(_("This vacancy is not open: choose a published vacancy."),
-                                              code="not_open")
-        return vacancy
+    @extend_schema_field(EscalationSerializer)
+    def get_escalation(self, commitment) -> dict:
+        if not hasattr(commitment, "escalation"):
+            attach_escalations([commitment])
+        return EscalationSerializer(commitment.escalation).data
 
 
 @extend_schema_view(
@@ -85,7 +79,7 @@ class CommitmentReferSerializer(serializers.Serializer):
     ]),
     retrieve=extend_schema(responses={200: CommitmentSerializer, **ERRORS}),
 )
-class CommitmentViewSet(mixins.RetrieveModelMixin, ScopedModelViewSet):
+class CommitmentViewSet(ServiceActionMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Referral commitments in the clerk's area, soonest due first, with their escalation."""
 
     queryset = staff_commitments()
@@ -99,47 +93,34 @@ class CommitmentViewSet(mixins.RetrieveModelMixin, ScopedModelViewSet):
         page = attach_escalations(list(self.paginate_queryset(queryset)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def get_object(self):
-        return attach_escalations([super().get_object()])[0]
-
-    @extend_schema(request=CommitmentReferSerializer, responses={200: CommitmentSerializer, **ERRORS},
+    @extend_schema(request=form_schema(CommitmentReferForm, "CommitmentRefer", form_kwargs={"vacancies": []}, extra={
+                       "vacancy": serializers.IntegerField(help_text=_("A published vacancy."))}),
+                   responses={200: CommitmentSerializer, **ERRORS},
                    description="Refer the person to a public vacancy; the commitment is met. A person without a "
                                "job seeker profile gets one (with an inactive account).")
     @action(detail=True, methods=["post"])
     def refer(self, request, pk=None):
-        commitment = self.get_object()
-        data = CommitmentReferSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        commitment_refer(actor=request.user, commitment=commitment, **data.validated_data)
-        return Response(self.get_serializer(self.get_object()).data)
+        return self.call(commitment_refer, record="commitment",
+                         input=form_input(CommitmentReferForm, form_kwargs=lambda request: {"vacancies": []}))
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
     person = CasePersonSerializer(read_only=True)
     area = AreaBriefSerializer(read_only=True)
     visited_by = serializers.CharField(source="visited_by.username", read_only=True, default=None)
+    moves = MovesField()
 
     class Meta:
         model = FollowUpVisit
         fields = ["id", "person", "case", "area", "placed_on", "months_after", "due_on", "status", "visited_on",
-                  "visited_by", "still_employed", "notes"]
-
-
-class FollowUpRecordSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=[("visited", _("Visited")), ("missed", _("Could not be reached"))])
-    visited_on = serializers.DateField(required=False, allow_null=True, default=None,
-                                       help_text=_("Required for a visit."))
-    still_employed = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                              help_text=_("Required for a visit."))
-    notes = serializers.CharField(allow_blank=True, default="", trim_whitespace=False,
-                                  help_text=_("Required when the person could not be reached."))
+                  "visited_by", "still_employed", "notes", "moves"]
 
 
 @extend_schema_view(
     list=extend_schema(responses={200: FollowUpSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: FollowUpSerializer, **ERRORS}),
 )
-class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class FollowUpViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """Follow-up visits (跟踪回访) after placement, soonest due first."""
 
     queryset = staff_followups()
@@ -147,16 +128,14 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedMo
     filterset_class = FollowUpFilter
     scope_roles = [StaffRole.CLERK]
 
-    @extend_schema(request=FollowUpRecordSerializer, responses={200: FollowUpSerializer, **ERRORS})
+    @extend_schema(request=form_schema(FollowUpForm, "FollowUpRecord"), responses={200: FollowUpSerializer, **ERRORS},
+                   description="A visit (outcome visited: date and whether still employed) or a person who could "
+                               "not be reached (outcome missed: notes required).")
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
-        visit = self.get_object()
-        data = FollowUpRecordSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        if values["outcome"] == "missed":
-            followup_mark_missed(actor=request.user, visit=visit, notes=values["notes"])
-        else:
-            followup_record(actor=request.user, visit=visit, visited_on=values["visited_on"],
-                            still_employed=values["still_employed"], notes=values["notes"])
-        return Response(self.get_serializer(self.get_object()).data)
+        visit = self.get_object()  # out of scope answers 404 before the body is read
+        data = clean_with_form(FollowUpForm, request.data)
+        if data["outcome"] == FollowUpForm.MISSED:
+            return self.call(followup_mark_missed, visit=visit, notes=data["notes"])
+        return self.call(followup_record, visit=visit, visited_on=data["visited_on"],
+                         still_employed=data["still_employed"], notes=data["notes"])

@@ -3,23 +3,22 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api import ERRORS
-from portal.api_base import AreaBriefSerializer
+from portal.api_base import ERRORS, AreaBriefSerializer, MovesField, ServiceActionMixin
+from portal.api_forms import clean_with_form, form_schema
 from portal.constants import StaffRole
 from portal.scoped_views import ScopedModelViewSet
-from portal.selectors import area_by_code
+from portal.scoping import OutOfScope
 from registration.api.cases import CasePersonSerializer
+from registration.forms_cases import HandoverAcceptForm, HandoverDeclineForm, HandoverProposeForm
 from registration.models import CaseHandover, HardshipCase
 from registration.selectors.cases import (
     case_for_staff,
-    district_by_code,
     handover_for_staff,
     handovers_for_staff,
     handovers_incoming,
@@ -47,39 +46,12 @@ class HandoverSerializer(serializers.ModelSerializer):
     to_district = AreaBriefSerializer(read_only=True)
     proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    moves = MovesField()
 
     class Meta:
         model = CaseHandover
         fields = ["id", "case", "area", "to_district", "status", "reason", "proposed_by", "proposed_at",
-                  "decided_by", "decided_at", "decision_note"]
-
-
-class HandoverProposeSerializer(serializers.Serializer):
-    case = serializers.IntegerField(help_text=_("An approved case of your district."))
-    to_district = serializers.CharField(max_length=12, help_text=_("Division code of the receiving district."))
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
-
-    def validate_to_district(self, value):
-        district = district_by_code(code=value)
-        if district is None:
-            raise serializers.ValidationError(_("Unknown district code."), code="unknown_area")
-        return district
-
-
-class HandoverAcceptSerializer(serializers.Serializer):
-    handling_area = serializers.CharField(max_length=12,
-                                          help_text=_("Division code of a street or community of your district."))
-    decision_note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
-
-    def validate_handling_area(self, value):
-        area = area_by_code(code=value)
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
-
-
-class HandoverDeclineSerializer(serializers.Serializer):
-    decision_note = serializers.CharField(allow_blank=True, trim_whitespace=False)
+                  "decided_by", "decided_at", "decision_note", "moves"]
 
 
 @extend_schema_view(
@@ -89,8 +61,9 @@ class HandoverDeclineSerializer(serializers.Serializer):
                                      "both when left out.")]),
     retrieve=extend_schema(responses={200: HandoverSerializer, **ERRORS}),
 )
-class HandoverViewSet(ScopedModelViewSet):
-    """Case handovers sent from or addressed to the clerk's district."""
+class HandoverViewSet(ServiceActionMixin, ScopedModelViewSet):
+    """Case handovers sent from or addressed to the clerk's district. Both districts read a handover
+    (``handovers_for_staff``); the workflow lets only the receiving one decide."""
 
     queryset = staff_handovers()
     serializer_class = HandoverSerializer
@@ -99,8 +72,13 @@ class HandoverViewSet(ScopedModelViewSet):
     def _handover(self, pk) -> CaseHandover:
         handover = handover_for_staff(fetched_by=self.request.user, pk=pk)
         if handover is None:
-            raise Http404(_("Not found."))
+            raise OutOfScope()
         return handover
+
+    def answer(self, record, *, status: int = 200, serializer_class=None) -> Response:
+        """Through the selector both districts read with (the scoped queryset is the sender's only)."""
+        fresh = handover_for_staff(fetched_by=self.request.user, pk=record.pk) or record
+        return Response(self.get_serializer(fresh).data, status=status)
 
     def list(self, request):
         box = request.query_params.get("box")
@@ -109,37 +87,34 @@ class HandoverViewSet(ScopedModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(self.get_serializer(self._handover(pk)).data)
+        return self.answer(self._handover(pk))
 
-    @extend_schema(request=HandoverProposeSerializer, responses={201: HandoverSerializer, **ERRORS},
+    @extend_schema(request=form_schema(HandoverProposeForm, "HandoverPropose", form_kwargs={"districts": []}, extra={
+                       "case": serializers.IntegerField(help_text=_("An approved case of your district."))}),
+                   responses={201: HandoverSerializer, **ERRORS},
                    description="A district clerk hands an approved case to another district.")
     def create(self, request):
-        data = HandoverProposeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = case_for_staff(fetched_by=request.user, pk=data.validated_data["case"])
+        data = clean_with_form(HandoverProposeForm, request.data, districts=[])
+        case = case_for_staff(fetched_by=request.user, pk=request.data.get("case"))
         if case is None:
-            raise Http404(_("Not found."))
-        handover = handover_propose(actor=request.user, case=case, to_district=data.validated_data["to_district"],
-                                    reason=data.validated_data["reason"])
-        return Response(self.get_serializer(self._handover(handover.pk)).data, status=status.HTTP_201_CREATED)
+            raise OutOfScope()
+        return self.call(handover_propose, status=201, case=case, **data)
 
-    @extend_schema(request=HandoverAcceptSerializer, responses={200: HandoverSerializer, **ERRORS},
+    @extend_schema(request=form_schema(HandoverAcceptForm, "HandoverAccept", form_kwargs={"areas": []}),
+                   responses={200: HandoverSerializer, **ERRORS},
                    description="The receiving district accepts; the case moves to the chosen street or community.")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         handover = self._handover(pk)
-        data = HandoverAcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        handover_accept(actor=request.user, handover=handover, handling_area=data.validated_data["handling_area"],
-                        note=data.validated_data["decision_note"])
-        return Response(self.get_serializer(self._handover(pk)).data)
+        data = clean_with_form(HandoverAcceptForm, request.data, areas=[])
+        return self.call(handover_accept, handover=handover, handling_area=data["handling_area"],
+                         note=data["decision_note"])
 
-    @extend_schema(request=HandoverDeclineSerializer, responses={200: HandoverSerializer, **ERRORS},
+    @extend_schema(request=form_schema(HandoverDeclineForm, "HandoverDecline"),
+                   responses={200: HandoverSerializer, **ERRORS},
                    description="The receiving district declines, with a reason.")
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         handover = self._handover(pk)
-        data = HandoverDeclineSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        handover_decline(actor=request.user, handover=handover, reason=data.validated_data["decision_note"])
-        return Response(self.get_serializer(self._handover(pk)).data)
+        data = clean_with_form(HandoverDeclineForm, request.data)
+        return self.call(handover_decline, handover=handover, reason=data["decision_note"])

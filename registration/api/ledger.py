@@ -5,51 +5,22 @@ from __future__ import annotations
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from portal.api_base import ErrorSerializer
+from portal.api_base import ERRORS
+from portal.api_forms import clean_with_form, form_schema
 from portal.audit import client_ip
 from portal.scoped_views import ScopedModelViewSet
-from portal.scoping import area_in_scope
-from registration.api.persons import AreaCodeField
 from registration.constants import EmploymentKind
 from registration.exports import csv_stream, ledger_header, ledger_rows, xlsx_file
+from registration.forms_registrations import LedgerExportForm, LedgerForm
 from registration.models import UnemploymentRegistration
-from registration.selectors.ledger import LedgerKind, ledger_counts, staff_home_area
+from registration.selectors.ledger import ledger_counts, staff_home_area
 from registration.selectors.ledger import ledger_rows as ledger_queryset
 from registration.services.persons import personal_data_export_record
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-KIND_CHOICES = [(LedgerKind.UNEMPLOYED, "registered unemployed"), (LedgerKind.HARD_TO_EMPLOY, "hard-to-employ")]
-
-
-class LedgerQuerySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=KIND_CHOICES, required=False, default=LedgerKind.UNEMPLOYED)
-    area = AreaCodeField(required=False, allow_blank=True, default="",
-                         help_text="Division code in your jurisdiction; empty: your own area.")
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
-
-    def validate_area(self, area):
-        if not area:
-            return None
-        if not area_in_scope(self.context["request"].user, area):
-            raise serializers.ValidationError(_("Choose an area in your own jurisdiction."), code="out_of_scope")
-        return area
-
-    def validate_on(self, on):
-        if on is not None and on > timezone.localdate():
-            raise serializers.ValidationError(_("The date cannot be in the future."), code="future")
-        return on
-
-
-class LedgerExportSerializer(LedgerQuerySerializer):
-    file_format = serializers.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], default="csv")
-    full_numbers = serializers.BooleanField(required=False, default=False,
-                                            help_text="Whole identity numbers (audited); masked otherwise.")
 
 
 class LedgerRowSerializer(serializers.Serializer):
@@ -100,17 +71,16 @@ class StaffLedgerViewSet(ScopedModelViewSet):
 
     model = UnemploymentRegistration
 
-    def _params(self, serializer_class, data):
-        query = serializer_class(data=data, context={"request": self.request})
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+    def _params(self, form_class, data):
+        values = clean_with_form(form_class, data, user=self.request.user)
         area = values.get("area") or staff_home_area(fetched_by=self.request.user)
         return values, values["kind"], area, values.get("on") or timezone.localdate()
 
     @extend_schema(summary="A ledger's rows (masked numbers) and the counts of the area on the date",
-                   parameters=[LedgerQuerySerializer], responses={200: LedgerPageSerializer, **ERRORS})
+                   parameters=[form_schema(LedgerForm, "LedgerQuery", form_kwargs={"user": None})],
+                   responses={200: LedgerPageSerializer, **ERRORS})
     def list(self, request):
-        _values, kind, area, on_date = self._params(LedgerQuerySerializer, request.query_params)
+        _values, kind, area, on_date = self._params(LedgerForm, request.query_params)
         rows = ledger_queryset(fetched_by=request.user, kind=kind, area=area, on_date=on_date)
         page = self.paginate_queryset(rows)
         response = self.get_paginated_response(LedgerRowSerializer(page, many=True).data)
@@ -118,14 +88,15 @@ class StaffLedgerViewSet(ScopedModelViewSet):
         response.data["counts"] = LedgerCountsSerializer(counts).data
         return response
 
-    @extend_schema(summary="Export a ledger as CSV or XLSX (audited)", request=LedgerExportSerializer,
+    @extend_schema(summary="Export a ledger as CSV or XLSX (audited)",
+                   request=form_schema(LedgerExportForm, "LedgerExport", form_kwargs={"user": None}),
                    responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
                               (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
                                   OpenApiResponse(OpenApiTypes.BINARY), **ERRORS})
     @action(detail=False, methods=["post"])
     def export(self, request):
-        values, kind, area, on_date = self._params(LedgerExportSerializer, request.data)
-        full_numbers, file_format = values["full_numbers"], values["file_format"]
+        values, kind, area, on_date = self._params(LedgerExportForm, request.data)
+        full_numbers, file_format = values["full_numbers"], values["file_format"] or "csv"
         queryset = ledger_queryset(fetched_by=request.user, kind=kind, area=area, on_date=on_date)
         personal_data_export_record(actor=request.user, area=area, ledger=kind, on_date=on_date,
                                     file_format=file_format, full_numbers=full_numbers, ip_address=client_ip(request))

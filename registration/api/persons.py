@@ -4,20 +4,22 @@ agency services."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api_base import ErrorSerializer
+from portal.api_base import ERRORS, ServiceActionMixin
+from portal.api_forms import clean_with_form, form_input, form_schema
 from portal.audit import client_ip
-from portal.reference.education import Education
 from portal.scoped_views import ScopedModelViewSet
-from portal.selectors import area_by_code
-from registration.constants import AgencyServiceKind
-from registration.forms_persons import PersonFilter
+from registration.forms_persons import (
+    AgencyServiceForm,
+    EmploymentCardForm,
+    PersonFilter,
+    PersonRegisterForm,
+    TrainingForm,
+)
 from registration.models import (
     AgencyService,
     EmploymentRegistration,
@@ -25,32 +27,9 @@ from registration.models import (
     TrainingEnrolment,
     UnemploymentRegistration,
 )
-from registration.retirement import FemaleRetirementCategory
 from registration.selectors.persons import person_records, person_staff_base
 from registration.services import persons as services
 from registration.services import records as record_services
-from registration.services.persons import NAME_MAX, SKILLS_MAX
-from registration.services.records import (
-    CERTIFICATE_MAX,
-    COURSE_MAX,
-    NOTE_MAX,
-    PROVIDER_MAX,
-)
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-class AreaCodeField(serializers.CharField):
-    """A 12-digit division code in, the area out."""
-
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data)
-        if not code:
-            return None
-        area = area_by_code(code=code) if len(code) <= 12 else None
-        if area is None:
-            raise serializers.ValidationError(_("Unknown division code."), code="unknown_area")
-        return area
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -120,42 +99,9 @@ class PersonDetailSerializer(PersonSerializer):
                   "hardship_cases", "trainings", "agency_services"]
 
 
-class PersonWriteSerializer(serializers.Serializer):
-    identity_number = serializers.CharField(max_length=24)
-    name = serializers.CharField(max_length=NAME_MAX)
-    phone = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
-    area = AreaCodeField(help_text="Division code of the residence community.")
-    household_area = AreaCodeField(required=False, allow_blank=True, allow_null=True, default=None,
-                                   help_text="Division code of the household registration area (optional).")
-    education = serializers.ChoiceField(choices=Education.choices, required=False, default=Education.NONE)
-    skills = serializers.CharField(max_length=SKILLS_MAX, required=False, allow_blank=True, default="")
-    original_retirement_age = serializers.ChoiceField(choices=FemaleRetirementCategory.choices, required=False,
-                                                      allow_null=True, default=None)
-
-
 class RevealSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     identity_number = serializers.CharField()
-
-
-class CardSerializer(serializers.Serializer):
-    employment_card_number = serializers.CharField(max_length=32)
-
-
-class TrainingWriteSerializer(serializers.Serializer):
-    course_name = serializers.CharField(max_length=COURSE_MAX)
-    provider = serializers.CharField(max_length=PROVIDER_MAX)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
-    completed = serializers.BooleanField(required=False, default=False)
-    certificate_number = serializers.CharField(max_length=CERTIFICATE_MAX, required=False, allow_blank=True,
-                                               default="")
-
-
-class AgencyServiceWriteSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=AgencyServiceKind.choices)
-    started_on = serializers.DateField()
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
 
 
 @extend_schema_view(
@@ -165,7 +111,7 @@ class AgencyServiceWriteSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="A person with registrations, cases, trainings and agency services",
                            responses={200: PersonDetailSerializer, **ERRORS}),
 )
-class StaffPersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffPersonViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     model = Person
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
@@ -174,21 +120,18 @@ class StaffPersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
     def get_base_queryset(self):
         return person_staff_base()
 
-    def _fresh(self, person: Person) -> Person:
-        return get_object_or_404(self.get_queryset(), pk=person.pk)
-
     def retrieve(self, request, pk=None):
         person = self.get_object()
         person.records = person_records(person=person, fetched_by=request.user)
         return Response(PersonDetailSerializer(person).data)
 
-    @extend_schema(summary="Register a person (window clerk)", request=PersonWriteSerializer,
-                   responses={201: PersonSerializer, **ERRORS})
+    @extend_schema(summary="Register a person (window clerk)",
+                   request=form_schema(PersonRegisterForm, "PersonCreate", form_kwargs={"user": None}),
+                   responses={201: PersonSerializer, **ERRORS},
+                   description="A residence community outside your jurisdiction answers 404.")
     def create(self, request):
-        data = PersonWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        person = services.person_register(actor=request.user, **data.validated_data)
-        return Response(PersonSerializer(self._fresh(person)).data, status=status.HTTP_201_CREATED)
+        data = clean_with_form(PersonRegisterForm, request.data, not_found={"area": "out_of_scope"}, user=request.user)
+        return self.call(services.person_register, status=201, **data)
 
     @extend_schema(summary="The whole identity number (staff of the person's area; every call is audited)",
                    request=None, responses={200: RevealSerializer, **ERRORS})
@@ -202,33 +145,30 @@ class StaffPersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         return response
 
     @extend_schema(summary="Record the employment and entrepreneurship card number (window clerk)",
-                   request=CardSerializer, responses={200: PersonSerializer, **ERRORS})
+                   request=form_schema(EmploymentCardForm, "EmploymentCard"),
+                   responses={200: PersonSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="employment-card", url_name="employment-card")
     def employment_card(self, request, pk=None):
-        person = self.get_object()
-        data = CardSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        person = services.person_employment_card_record(actor=request.user, person=person,
-                                                        number=data.validated_data["employment_card_number"])
-        return Response(PersonSerializer(self._fresh(person)).data)
+        return self.call(services.person_employment_card_record, record="person",
+                         input=form_input(EmploymentCardForm, rename={"employment_card_number": "number"}))
 
-    @extend_schema(summary="Record a training enrolment (window clerk)", request=TrainingWriteSerializer,
-                   responses={201: TrainingSerializer, **ERRORS})
+    # A training or an agency service is answered as itself, not as the person this viewset lists.
+
+    @extend_schema(summary="Record a training enrolment (window clerk)",
+                   request=form_schema(TrainingForm, "TrainingCreate"), responses={201: TrainingSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def trainings(self, request, pk=None):
         person = self.get_object()
-        data = TrainingWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enrolment = record_services.training_enrolment_record(actor=request.user, person=person,
-                                                              **data.validated_data)
+        data = clean_with_form(TrainingForm, request.data)
+        enrolment = record_services.training_enrolment_record(actor=request.user, person=person, **data)
         return Response(TrainingSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Start a labour-security agency service (window clerk)",
-                   request=AgencyServiceWriteSerializer, responses={201: AgencyServiceSerializer, **ERRORS})
+                   request=form_schema(AgencyServiceForm, "AgencyServiceCreate"),
+                   responses={201: AgencyServiceSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="agency-services", url_name="agency-services")
     def agency_services(self, request, pk=None):
         person = self.get_object()
-        data = AgencyServiceWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service = record_services.agency_service_record(actor=request.user, person=person, **data.validated_data)
+        data = clean_with_form(AgencyServiceForm, request.data)
+        service = record_services.agency_service_record(actor=request.user, person=person, **data)
         return Response(AgencyServiceSerializer(service).data, status=status.HTTP_201_CREATED)

@@ -1,31 +1,32 @@
 """Registrations API for staff: unemployment registrations (register at the window, confirm or
-not confirm an online application, cancel) and employment registrations (register, end)."""
+not confirm an online application, cancel) and employment registrations (register, end).
+
+Bodies are validated with the pages' forms (``portal.api_forms``); the person a registration
+is for is the API's own input: an id among the persons the reader may see."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from jobs.models import Application, Employer, Referral
-from portal.api_base import ErrorSerializer
+from portal.api_base import ERRORS, MovesField, ServiceActionMixin
+from portal.api_forms import clean_with_form, form_input, form_schema
 from portal.scoped_views import ScopedModelViewSet
-from registration.constants import CancellationReason, EmploymentKind
-from registration.forms_registrations import UnemploymentFilter
-from registration.models import EmploymentRegistration, UnemploymentRegistration
-from registration.selectors.persons import person_staff_base
-from registration.selectors.registrations import (
-    employment_source_queryset,
-    employment_staff_base,
-    unemployment_staff_base,
+from registration.forms_persons import EndDateForm
+from registration.forms_registrations import (
+    CancelForm,
+    ConfirmForm,
+    EmploymentForm,
+    RejectForm,
+    UnemploymentFilter,
+    UnemploymentRegisterForm,
 )
+from registration.models import EmploymentRegistration, Person, UnemploymentRegistration
+from registration.selectors.persons import person_staff_base
+from registration.selectors.registrations import employment_staff_base, unemployment_staff_base
 from registration.services import registrations as services
-from registration.services.registrations import EMPLOYER_NAME_MAX, NOTE_MAX
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -36,17 +37,24 @@ class ScopedPersonField(serializers.PrimaryKeyRelatedField):
         return person_staff_base().visible_to(self.context["request"].user)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class SourceField(serializers.PrimaryKeyRelatedField):
-    """The jobs record (employer, application, referral) an employment came from; the service checks
-    that an application or referral is the person's own."""
+class PersonChoiceSerializer(serializers.Serializer):
+    person = ScopedPersonField(help_text="A person in your jurisdiction.")
 
-    def __init__(self, *, source_model, **kwargs):
-        self.source_model = source_model
-        super().__init__(**kwargs)
 
-    def get_queryset(self):
-        return employment_source_queryset(model=self.source_model)
+def _person(view) -> Person:
+    """The person the request names, among those the reader may see (``does_not_exist`` otherwise)."""
+    data = PersonChoiceSerializer(data=view.request.data, context=view.get_serializer_context())
+    data.is_valid(raise_exception=True)
+    return data.validated_data["person"]
+
+
+# Dates the pages fill in for the clerk; left out of an API call they are today (the services' default).
+REGISTERED_ON, CANCELLED_ON = ("registered_on",), ("cancelled_on",)
+
+
+def _body(form_class, name: str, **kwargs):
+    return form_schema(form_class, name, extra={"person": serializers.IntegerField(
+        help_text="A person in your jurisdiction.")}, **kwargs)
 
 
 class UnemploymentSerializer(serializers.ModelSerializer):
@@ -54,31 +62,12 @@ class UnemploymentSerializer(serializers.ModelSerializer):
     identity_number = serializers.CharField(source="person.id_masked", read_only=True)
     area = serializers.CharField(source="area.code", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
+    moves = MovesField()
 
     class Meta:
         model = UnemploymentRegistration
         fields = ["id", "person", "person_name", "identity_number", "area", "area_name", "status", "registered_on",
-                  "applied_online", "confirmed_at", "cancelled_on", "cancel_reason", "note", "created_at"]
-
-
-class UnemploymentCreateSerializer(serializers.Serializer):
-    person = ScopedPersonField()
-    registered_on = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
-
-
-class UnemploymentNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
-
-
-class UnemploymentRejectSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=NOTE_MAX, help_text="Why the registration is not confirmed.")
-
-
-class UnemploymentCancelSerializer(serializers.Serializer):
-    cancel_reason = serializers.ChoiceField(choices=CancellationReason.choices)
-    cancelled_on = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
+                  "applied_online", "confirmed_at", "cancelled_on", "cancel_reason", "note", "created_at", "moves"]
 
 
 class EmploymentSerializer(serializers.ModelSerializer):
@@ -92,28 +81,13 @@ class EmploymentSerializer(serializers.ModelSerializer):
                   "employer_name", "employer", "application", "referral", "created_at"]
 
 
-class EmploymentCreateSerializer(serializers.Serializer):
-    person = ScopedPersonField()
-    kind = serializers.ChoiceField(choices=EmploymentKind.choices)
-    started_on = serializers.DateField()
-    employer_name = serializers.CharField(max_length=EMPLOYER_NAME_MAX, required=False, allow_blank=True, default="")
-    employer = SourceField(source_model=Employer, required=False, allow_null=True, default=None)
-    application = SourceField(source_model=Application, required=False, allow_null=True, default=None,
-                              help_text="The person's own application the employment came from.")
-    referral = SourceField(source_model=Referral, required=False, allow_null=True, default=None,
-                           help_text="The person's own referral the employment came from.")
-
-
-class EmploymentEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
-
-
 @extend_schema_view(
     list=extend_schema(summary="Unemployment registrations in my jurisdiction (?status=pending: to confirm)",
                        responses={200: UnemploymentSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="An unemployment registration", responses={200: UnemploymentSerializer, **ERRORS}),
 )
-class StaffUnemploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffUnemploymentViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               ScopedModelViewSet):
     model = UnemploymentRegistration
     serializer_class = UnemploymentSerializer
     filterset_class = UnemploymentFilter
@@ -122,49 +96,34 @@ class StaffUnemploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_base_queryset(self):
         return unemployment_staff_base()
 
-    def _answer(self, registration, code=status.HTTP_200_OK):
-        fresh = get_object_or_404(self.get_queryset(), pk=registration.pk)
-        return Response(UnemploymentSerializer(fresh).data, status=code)
-
     @extend_schema(summary="Register a person as unemployed at the window (clerk of the person's community)",
-                   request=UnemploymentCreateSerializer, responses={201: UnemploymentSerializer, **ERRORS})
+                   request=_body(UnemploymentRegisterForm, "UnemploymentCreate", optional=REGISTERED_ON),
+                   responses={201: UnemploymentSerializer, **ERRORS})
     def create(self, request):
-        data = UnemploymentCreateSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        registration = services.unemployment_register(actor=request.user, **data.validated_data)
-        return self._answer(registration, status.HTTP_201_CREATED)
+        person = _person(self)
+        data = clean_with_form(UnemploymentRegisterForm, request.data, optional=REGISTERED_ON)
+        return self.call(services.unemployment_register, status=201, person=person, **data)
 
-    @extend_schema(summary="Confirm an online application", request=UnemploymentNoteSerializer,
+    @extend_schema(summary="Confirm an online application", request=form_schema(ConfirmForm, "UnemploymentConfirm"),
                    responses={200: UnemploymentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        registration = self.get_object()
-        data = UnemploymentNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._answer(services.unemployment_confirm(actor=request.user, registration=registration,
-                                                          **data.validated_data))
+        return self.call(services.unemployment_confirm, record="registration", input=form_input(ConfirmForm))
 
-    @extend_schema(summary="Do not confirm an online application (with the reason)", request=UnemploymentRejectSerializer,
+    @extend_schema(summary="Do not confirm an online application (with the reason)",
+                   request=form_schema(RejectForm, "UnemploymentReject"),
                    responses={200: UnemploymentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        registration = self.get_object()
-        data = UnemploymentRejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._answer(services.unemployment_reject(actor=request.user, registration=registration,
-                                                         **data.validated_data))
+        return self.call(services.unemployment_reject, record="registration", input=form_input(RejectForm))
 
     @extend_schema(summary="Cancel an open registration (found work, retirement age, moved away, death)",
-                   request=UnemploymentCancelSerializer, responses={200: UnemploymentSerializer, **ERRORS})
+                   request=form_schema(CancelForm, "UnemploymentCancel", optional=CANCELLED_ON),
+                   responses={200: UnemploymentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        registration = self.get_object()
-        data = UnemploymentCancelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        return self._answer(services.unemployment_cancel(
-            actor=request.user, registration=registration, reason=values["cancel_reason"],
-            cancelled_on=values["cancelled_on"], note=values["note"]))
+        return self.call(services.unemployment_cancel, record="registration", input=form_input(
+            CancelForm, rename={"cancel_reason": "reason"}, optional=CANCELLED_ON))
 
 
 @extend_schema_view(
@@ -172,7 +131,8 @@ class StaffUnemploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        responses={200: EmploymentSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="An employment registration", responses={200: EmploymentSerializer, **ERRORS}),
 )
-class StaffEmploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
+class StaffEmploymentViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             ScopedModelViewSet):
     model = EmploymentRegistration
     serializer_class = EmploymentSerializer
     lookup_value_regex = r"\d+"
@@ -181,24 +141,15 @@ class StaffEmploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def get_base_queryset(self):
         return employment_staff_base()
 
-    def _answer(self, registration, code=status.HTTP_200_OK):
-        fresh = get_object_or_404(self.get_queryset(), pk=registration.pk)
-        return Response(EmploymentSerializer(fresh).data, status=code)
-
     @extend_schema(summary="Register employment (cancels an open unemployment registration: found work)",
-                   request=EmploymentCreateSerializer, responses={201: EmploymentSerializer, **ERRORS})
+                   request=_body(EmploymentForm, "EmploymentCreate"), responses={201: EmploymentSerializer, **ERRORS})
     def create(self, request):
-        data = EmploymentCreateSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        registration = services.employment_register(actor=request.user, **data.validated_data)
-        return self._answer(registration, status.HTTP_201_CREATED)
+        person = _person(self)
+        data = clean_with_form(EmploymentForm, request.data)
+        return self.call(services.employment_register, status=201, person=person, **data)
 
-    @extend_schema(summary="Record the end of an employment", request=EmploymentEndSerializer,
+    @extend_schema(summary="Record the end of an employment", request=form_schema(EndDateForm, "EmploymentEnd"),
                    responses={200: EmploymentSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        registration = self.get_object()
-        data = EmploymentEndSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._answer(services.employment_end(actor=request.user, registration=registration,
-                                                    ended_on=data.validated_data["ended_on"]))
+        return self.call(services.employment_end, record="registration", input=form_input(EndDateForm))

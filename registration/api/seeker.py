@@ -9,7 +9,8 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api_base import ErrorSerializer
+from portal.api_base import ERRORS
+from portal.api_forms import clean_with_form, form_schema
 from portal.constants import AccountType
 from portal.scoped_views import scope_exempt
 from registration.api.persons import (
@@ -18,14 +19,12 @@ from registration.api.persons import (
     TrainingSerializer,
     UnemploymentBriefSerializer,
 )
+from registration.forms_persons import AccountLinkForm
+from registration.forms_registrations import UnemploymentApplyForm
 from registration.models import Person
 from registration.selectors.persons import person_of_user, person_records
 from registration.services import persons as person_services
 from registration.services import registrations as registration_services
-from registration.services.persons import NAME_MAX
-from registration.services.registrations import NOTE_MAX
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer}
 
 
 class IsJobSeeker(permissions.BasePermission):
@@ -87,15 +86,6 @@ class MyRegistrationSerializer(serializers.Serializer):
     agency_services = AgencyServiceSerializer(many=True)
 
 
-class LinkSerializer(serializers.Serializer):
-    identity_number = serializers.CharField(max_length=24)
-    name = serializers.CharField(max_length=NAME_MAX)
-
-
-class ApplySerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
-
-
 def my_registration(user) -> dict:
     person = person_of_user(fetched_by=user)
     if person is None:
@@ -122,11 +112,11 @@ class MyAccountLinkView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsJobSeeker]
 
     @extend_schema(summary="Link my account to my person record (identity number and name)",
-                   request=LinkSerializer, responses={200: MyRegistrationSerializer, **ERRORS})
+                   request=form_schema(AccountLinkForm, "AccountLink"),
+                   responses={200: MyRegistrationSerializer, **ERRORS})
     def post(self, request):
-        data = LinkSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        person_services.person_account_link(user=request.user, **data.validated_data)
+        data = clean_with_form(AccountLinkForm, request.data)
+        person_services.person_account_link(user=request.user, **data)
         return Response(MyRegistrationSerializer(my_registration(request.user)).data)
 
 
@@ -135,9 +125,9 @@ class MyUnemploymentApplyView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsJobSeeker]
 
     @extend_schema(summary="Apply online for unemployment registration (confirmed by my community's window)",
-                   request=ApplySerializer, responses={201: UnemploymentBriefSerializer, **ERRORS})
+                   request=form_schema(UnemploymentApplyForm, "UnemploymentApply"),
+                   responses={201: UnemploymentBriefSerializer, **ERRORS})
     def post(self, request):
-        data = ApplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        registration = registration_services.unemployment_apply_online(user=request.user, **data.validated_data)
+        data = clean_with_form(UnemploymentApplyForm, request.data)
+        registration = registration_services.unemployment_apply_online(user=request.user, **data)
         return Response(UnemploymentBriefSerializer(registration).data, status=status.HTTP_201_CREATED)

@@ -31,6 +31,8 @@ staff = [
     path("persons/<int:pk>/agency-services/", persons.PersonAgencyServiceView.as_view(),
          name="person-agency-service"),
     path("unemployment/", registrations.UnemploymentListView.as_view(), name="unemployment-list"),
+    path("unemployment/to-confirm/", registrations.UnemploymentToConfirmView.as_view(),
+         name="unemployment-to-confirm"),
     path("unemployment/<int:pk>/", registrations.UnemploymentDetailView.as_view(), name="unemployment-detail"),
     path("unemployment/<int:pk>/confirm/", registrations.UnemploymentConfirmView.as_view(),
          name="unemployment-confirm"),

@@ -4,6 +4,7 @@
 clerk's subtree, plus the cases their subtree handed to another district (accepted handovers whose
 sending area is in scope), which the sending district keeps seeing read-only. Pages show the steps
 ``portal.workflow.available_moves`` finds (none for a case seen as history); every service checks again.
+Handovers show their steps the same way (``HANDOVER_WORKFLOW``: the receiving district decides).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from portal.constants import AreaLevel, StaffRole
 from portal.models import Area, StatusChange, User
-from portal.scoping import area_in_scope, scope_paths
-from portal.workflow import status_history
-from registration.constants import HandoverStatus, HardshipStatus
+from portal.scoping import area_in_scope, has_staff_role, scope_paths
+from portal.workflow import awaiting, status_history
+from registration.constants import HARDSHIP_WORKFLOW, HandoverStatus
 from registration.models import CaseHandover, HardshipCase, HardshipCategory, Person
 
 CLERK = [StaffRole.CLERK]
@@ -88,7 +89,21 @@ def case_in_scope(*, user: User, case: HardshipCase) -> bool:
 
 def case_history(*, case: HardshipCase) -> list[StatusChange]:
     """The case's status changes, each with ``from_label`` and ``to_label``."""
-    return status_history(instance=case, labels=HardshipStatus.choices)
+    return status_history(instance=case)
+
+
+# The forward steps of identification: what the workbench counts as waiting for a clerk.
+FORWARD_STEPS = ("review", "approve")
+
+
+def cases_awaiting_step_count(*, fetched_by: User) -> int | None:
+    """Cases on which the clerk may take the next forward step now (an intake to review for a
+    street clerk, a reviewed case to approve for a district clerk), as ``available_moves`` would
+    offer it; one query. None for someone who is no clerk."""
+    if not has_staff_role(fetched_by, CLERK):  # every clerk takes part in identification, if only by intake
+        return None
+    return awaiting(HardshipCase.objects.all(), user=fetched_by, workflow=HARDSHIP_WORKFLOW,
+                    steps=FORWARD_STEPS).count()
 
 
 def case_handovers(*, case: HardshipCase) -> list[CaseHandover]:
@@ -138,16 +153,10 @@ def handover_for_staff(*, fetched_by: User, pk) -> CaseHandover | None:
     return handovers_for_staff(fetched_by=fetched_by).filter(pk=pk).first()
 
 
-def handover_can_decide(*, user: User, handover: CaseHandover) -> bool:
-    return (handover.status == HandoverStatus.PROPOSED
-            and area_in_scope(user, handover.to_district, roles=CLERK, levels=[AreaLevel.DISTRICT]))
-
-
 def districts_except(*, area: Area) -> list[Area]:
     """Districts a case can be handed to: every district but the case's own."""
     return list(Area.objects.filter(level=AreaLevel.DISTRICT).exclude(code=area.path[:6].ljust(12, "0"))
                 .order_by("code"))
-
 
 
 def handling_areas(*, district: Area) -> list[Area]:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from portal.constants import AccountType
 from portal.models import User
+from registration.constants import OPEN_UNEMPLOYMENT_STATUSES
 from registration.identity import identity_lookup_hash
 from registration.models import (
     AgencyService,
@@ -18,6 +20,7 @@ from registration.models import (
     TrainingEnrolment,
     UnemploymentRegistration,
 )
+from registration.selectors.commitments import commitment_for_person
 
 _DIGITS = re.compile(r"\d+")
 _IDENTITY_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")
@@ -54,7 +57,7 @@ class PersonRecords:
 
     @property
     def open_unemployment(self) -> UnemploymentRegistration | None:
-        return next((r for r in self.unemployment if r.status in ("pending", "open")), None)
+        return next((r for r in self.unemployment if r.status in OPEN_UNEMPLOYMENT_STATUSES), None)
 
     @property
     def current_employment(self) -> EmploymentRegistration | None:
@@ -90,3 +93,22 @@ def person_of_user(*, fetched_by: User | None) -> Person | None:
     if fetched_by is None or not fetched_by.is_authenticated:
         return None
     return Person.objects.select_related("area", "household_area").filter(account=fetched_by).first()
+
+
+def my_registration_panel(*, fetched_by: User | None) -> dict | None:
+    """The "My registration" panel of a job seeker's own page (``/me/``): the person's unemployment
+    and employment registration and their referral commitment, or, before the account is linked
+    to a person record, nothing but the way to link it. None for anyone who is no job seeker."""
+    if fetched_by is None or not fetched_by.is_authenticated or fetched_by.account_type != AccountType.JOB_SEEKER:
+        return None
+    person = person_of_user(fetched_by=fetched_by)
+    if person is None:
+        return {"person": None}
+    return {
+        "person": person,
+        "unemployment": UnemploymentRegistration.objects.filter(person=person)
+        .order_by("-registered_on", "-id").first(),
+        "employment": EmploymentRegistration.objects.filter(person=person, ended_on__isnull=True)
+        .order_by("-started_on", "-id").first(),
+        "commitment": commitment_for_person(person=person),
+    }

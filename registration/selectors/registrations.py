@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from jobs.models import Employer
 from portal.models import StatusChange, User
-from portal.workflow import status_history
+from portal.workflow import awaiting, status_history, takes_part
+from registration.constants import UNEMPLOYMENT_WORKFLOW
 from registration.models import (
     AgencyService,
     EmploymentRegistration,
@@ -50,3 +51,12 @@ def employment_source_queryset(*, model):
     """Employers, applications or referrals an employment registration may name (the service checks
     that an application or referral belongs to the person)."""
     return model._default_manager.select_related(*(["vacancy__employer"] if model is not Employer else []))
+
+
+def unemployment_to_confirm_count(*, fetched_by: User) -> int | None:
+    """Online applications the clerk may confirm now (the workbench's counter); one query. None for
+    someone who registers nobody."""
+    if not takes_part(fetched_by, UNEMPLOYMENT_WORKFLOW, ["confirm"]):
+        return None
+    return awaiting(UnemploymentRegistration.objects.all(), user=fetched_by, workflow=UNEMPLOYMENT_WORKFLOW,
+                    steps=["confirm"]).count()

@@ -1,8 +1,13 @@
-"""The referral commitment (承诺10个工作日内推荐就业): opened on approval, met by a referral.
+"""The referral commitment (承诺10个工作日内推荐就业): opened on approval, met by a referral,
+escalated when overdue.
 
+Who meets or closes a commitment is declared in ``registration.constants.COMMITMENT_WORKFLOW``.
 A hard-to-employ person is referred through the HR market (``jobs.services.referrals``): a
 referral points at a job seeker profile, so a person without one gets one here (with an inactive
 account and an unusable password when they have no account; the person can be given access later).
+
+Escalation is state: the nightly ``commitments_escalate`` writes ``escalation_level`` (street, then
+district) with one audit event per tier reached, in the same transaction; the queues read the field.
 """
 
 from __future__ import annotations
@@ -22,21 +27,20 @@ from jobs.selectors.seekers import referrals_for_seeker
 from jobs.services.referrals import referral_create
 from portal.audit import audit_record
 from portal.constants import AccountType, StaffRole
-from portal.models import Area, AuditEvent, User
+from portal.models import Area, User
 from portal.reference.calendar import add_working_days
-from portal.scoping import area_in_scope, assert_in_scope
+from portal.scoping import area_in_scope
 from portal.workflow import transition
 from registration.constants import (
-    COMMITMENT_TRANSITIONS,
+    COMMITMENT_WORKFLOW,
     REFERRAL_COMMITMENT_WORKING_DAYS,
+    SKILLS_MAX,
     CommitmentStatus,
     EscalationLevel,
     RegistrationEvent,
 )
 from registration.models import HardshipCase, Person, ReferralCommitment
 from registration.selectors.commitments import commitment_escalation
-
-SKILLS_MAX = 300
 
 
 def commitment_open(*, case: HardshipCase, actor: User | None) -> ReferralCommitment:
@@ -55,8 +59,7 @@ def commitment_close(*, case: HardshipCase, actor: User | None, note: str = "") 
     commitment = ReferralCommitment.objects.filter(case=case, status=CommitmentStatus.OPEN).first()
     if commitment is None:
         return None
-    return transition(instance=commitment, to=CommitmentStatus.CLOSED, actor=actor,
-                      transitions=COMMITMENT_TRANSITIONS, event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
+    return transition(instance=commitment, workflow=COMMITMENT_WORKFLOW, to=CommitmentStatus.CLOSED, actor=actor,
                       note=note)
 
 
@@ -89,24 +92,24 @@ def _seeker_for(*, actor: User, person: Person, area: Area) -> SeekerProfile:
 @transaction.atomic
 def commitment_refer(*, actor: User, commitment: ReferralCommitment, vacancy: Vacancy,
                      note: str = "") -> ReferralCommitment:
-    """Meet the commitment: refer the person to a public vacancy and mark the commitment met."""
-    commitment = (ReferralCommitment.objects.select_for_update().select_related("case", "case__person", "area")
-                  .get(pk=commitment.pk))
-    assert_in_scope(actor, commitment.area, roles=[StaffRole.CLERK])
-    if commitment.status != CommitmentStatus.OPEN:
-        raise ValidationError(_("This commitment is no longer open: it is “%(status)s”.")
-                              % {"status": commitment.get_status_display()}, code="invalid_transition")
-    seeker = _seeker_for(actor=actor, person=commitment.case.person, area=commitment.area)
-    if not area_in_scope(actor, seeker.area, roles=[StaffRole.CLERK]):
-        # The person registered themselves as a job seeker in another area; its clerks refer them.
-        raise ValidationError({"vacancy": [ValidationError(
-            _("This person's job seeker profile belongs to %(area)s; a clerk there makes the referral.")
-            % {"area": seeker.area.name}, code="seeker_out_of_scope")]})
-    referral = referral_create(actor=actor, seeker=seeker, vacancy=vacancy, note=note)
-    return transition(instance=commitment, to=CommitmentStatus.MET, actor=actor, transitions=COMMITMENT_TRANSITIONS,
-                      event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
+    """Meet the commitment: refer the person to a public vacancy and mark the commitment met.
+
+    The referral is made inside the step's check, so it is made only once ``transition`` has
+    found the step open to this clerk on the locked commitment; any refusal undoes it all, and the
+    referral is recorded with the status change (and its audit event)."""
+
+    def refer(row: ReferralCommitment) -> dict:
+        seeker = _seeker_for(actor=actor, person=row.case.person, area=row.area)
+        if not area_in_scope(actor, seeker.area, roles=[StaffRole.CLERK]):
+            # The person registered themselves as a job seeker in another area; its clerks refer them.
+            raise ValidationError({"vacancy": [ValidationError(
+                _("This person's job seeker profile belongs to %(area)s; a clerk there makes the referral.")
+                % {"area": seeker.area.name}, code="seeker_out_of_scope")]})
+        return {"met_by_referral": referral_create(actor=actor, seeker=seeker, vacancy=vacancy, note=note)}
+
+    return transition(instance=commitment, workflow=COMMITMENT_WORKFLOW, to=CommitmentStatus.MET, actor=actor,
                       note=_("Referred to “%(title)s”.") % {"title": vacancy.title},
-                      changes={"met_at": timezone.now(), "met_by_referral": referral})
+                      changes={"met_at": timezone.now()}, check=refer)
 
 
 def commitments_reconcile() -> int:
@@ -124,8 +127,7 @@ def commitments_reconcile() -> int:
             locked = ReferralCommitment.objects.select_for_update().get(pk=commitment.pk)
             if referral is None or locked.status != CommitmentStatus.OPEN:
                 continue
-            transition(instance=locked, to=CommitmentStatus.MET, actor=None, transitions=COMMITMENT_TRANSITIONS,
-                       event_type=RegistrationEvent.COMMITMENT_STATUS_CHANGED,
+            transition(instance=locked, workflow=COMMITMENT_WORKFLOW, to=CommitmentStatus.MET, actor=None,
                        note=_("Referred to “%(title)s”.") % {"title": referral.vacancy.title},
                        changes={"met_at": referral.referred_at, "met_by_referral": referral})
             met += 1
@@ -150,22 +152,26 @@ def commitments_recompute_provisional() -> int:
 
 
 def commitments_escalate(*, today: datetime.date | None = None) -> int:
-    """Nightly: one audit event per escalation step of each overdue open commitment (street, then
-    district). A step already recorded is not recorded again, so the task can be rerun."""
+    """Nightly: raise the escalation of each overdue open commitment to the tier its lateness has
+    reached (street, then district), writing the field and one audit event per tier in the same
+    transaction. Levels only go up and a tier reached is not written again, so the task can be
+    rerun; a commitment that skipped nights records every tier it passed. Returns the tiers recorded."""
     today = today or timezone.localdate()
     recorded = 0
-    label = ReferralCommitment._meta.label_lower
-    for commitment in ReferralCommitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today):
-        escalation = commitment_escalation(due_on=commitment.due_on, today=today)
-        done = set(AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_ESCALATED, object_type=label,
-                                             object_id=str(commitment.pk))
-                   .values_list("new_values__level", flat=True))
-        for level in range(EscalationLevel.STREET, escalation.level + 1):
-            if level in done:
+    candidates = ReferralCommitment.objects.filter(status=CommitmentStatus.OPEN, due_on__lt=today,
+                                                   escalation_level__lt=EscalationLevel.DISTRICT)
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            row = ReferralCommitment.objects.select_for_update().get(pk=pk)
+            escalation = commitment_escalation(due_on=row.due_on, today=today)
+            if row.status != CommitmentStatus.OPEN or escalation.level <= row.escalation_level:
                 continue
-            audit_record(event_type=RegistrationEvent.COMMITMENT_ESCALATED, actor=None, obj=commitment,
-                         new={"level": level, "level_label": str(EscalationLevel(level).label),
-                              "due_on": commitment.due_on,
-                              "working_days_overdue": escalation.working_days_overdue})
-            recorded += 1
+            for level in range(row.escalation_level + 1, escalation.level + 1):
+                audit_record(event_type=RegistrationEvent.COMMITMENT_ESCALATED, actor=None, obj=row,
+                             old={"escalation_level": level - 1},
+                             new={"level": level, "level_label": str(EscalationLevel(level).label),
+                                  "due_on": row.due_on, "working_days_overdue": escalation.working_days_overdue})
+                recorded += 1
+            row.escalation_level, row.escalated_at = escalation.level, timezone.now()
+            row.save(update_fields=["escalation_level", "escalated_at"])
     return recorded

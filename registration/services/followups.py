@@ -26,15 +26,14 @@ from django.utils.translation import gettext as _
 from jobs.constants import ReferralOutcome, RefusalBy
 from jobs.models import Referral
 from portal.audit import audit_record
-from portal.constants import StaffRole
 from portal.models import User
-from portal.scoping import assert_in_scope
 from portal.workflow import transition
 from registration.constants import (
     FOLLOW_UP_MONTHS,
-    FOLLOW_UP_TRANSITIONS,
+    FOLLOW_UP_WORKFLOW,
     REFUSAL_WINDOW_DAYS,
     REFUSALS_TO_END,
+    VISIT_NOTES_MAX,
     FollowUpStatus,
     HardshipEndReason,
     HardshipStatus,
@@ -47,8 +46,6 @@ from registration.models import (
     Person,
 )
 from registration.services.hardship import hardship_case_end_automatically
-
-NOTES_MAX = 2000
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -76,55 +73,50 @@ def followups_schedule(*, person: Person, case: HardshipCase | None, placed_on: 
     return created
 
 
-def _check_visit(*, visit: FollowUpVisit, visited_on: datetime.date | None, notes: str, errors: dict) -> None:
+def _notes_errors(notes: str, errors: dict) -> None:
+    if len(notes) > VISIT_NOTES_MAX:
+        errors["notes"] = [ValidationError(_("The notes can be at most %(max)s characters.")
+                                           % {"max": VISIT_NOTES_MAX}, code="max_length")]
+
+
+def followup_record(*, actor: User, visit: FollowUpVisit, visited_on: datetime.date | None,
+                    still_employed: bool | None, notes: str = "") -> FollowUpVisit:
+    """Record a visit that took place: when, whether the person is still employed, and notes."""
+    notes = (notes or "").strip()
+    errors: dict[str, list[ValidationError]] = {}
     if visited_on is None:
         errors["visited_on"] = [ValidationError(_("Enter the date of the visit."), code="required")]
     elif visited_on > timezone.localdate():
         errors["visited_on"] = [ValidationError(_("The date cannot be in the future."), code="future")]
-    elif visited_on < visit.placed_on:
-        errors["visited_on"] = [ValidationError(_("The visit cannot be before the placement (%(day)s).")
-                                                % {"day": visit.placed_on}, code="before_placement")]
-    if len(notes) > NOTES_MAX:
-        errors["notes"] = [ValidationError(_("The notes can be at most %(max)s characters.") % {"max": NOTES_MAX},
-                                           code="max_length")]
-
-
-@transaction.atomic
-def followup_record(*, actor: User, visit: FollowUpVisit, visited_on: datetime.date | None,
-                    still_employed: bool | None, notes: str = "") -> FollowUpVisit:
-    """Record a visit that took place: when, whether the person is still employed, and notes."""
-    visit = FollowUpVisit.objects.select_for_update().select_related("area").get(pk=visit.pk)
-    assert_in_scope(actor, visit.area, roles=[StaffRole.CLERK])
-    notes = (notes or "").strip()
-    errors: dict[str, list[ValidationError]] = {}
-    _check_visit(visit=visit, visited_on=visited_on, notes=notes, errors=errors)
     if still_employed is None:
         errors["still_employed"] = [ValidationError(_("Say whether the person is still employed."),
                                                     code="required")]
+    _notes_errors(notes, errors)
     if errors:
         raise ValidationError(errors)
-    return transition(instance=visit, to=FollowUpStatus.DONE, actor=actor, transitions=FOLLOW_UP_TRANSITIONS,
-                      event_type=RegistrationEvent.FOLLOWUP_STATUS_CHANGED,
+
+    def after_placement(row: FollowUpVisit) -> None:
+        if visited_on < row.placed_on:
+            raise ValidationError({"visited_on": [ValidationError(
+                _("The visit cannot be before the placement (%(day)s).") % {"day": row.placed_on},
+                code="before_placement")]})
+
+    return transition(instance=visit, workflow=FOLLOW_UP_WORKFLOW, to=FollowUpStatus.DONE, actor=actor,
+                      check=after_placement,
                       changes={"visited_on": visited_on, "visited_by": actor, "still_employed": still_employed,
                                "notes": notes})
 
 
-@transaction.atomic
 def followup_mark_missed(*, actor: User, visit: FollowUpVisit, notes: str = "") -> FollowUpVisit:
     """The person could not be reached for this visit; say what was tried."""
-    visit = FollowUpVisit.objects.select_for_update().select_related("area").get(pk=visit.pk)
-    assert_in_scope(actor, visit.area, roles=[StaffRole.CLERK])
     notes = (notes or "").strip()
     errors: dict[str, list[ValidationError]] = {}
     if not notes:
         errors["notes"] = [ValidationError(_("Say what was tried to reach the person."), code="required")]
-    elif len(notes) > NOTES_MAX:
-        errors["notes"] = [ValidationError(_("The notes can be at most %(max)s characters.") % {"max": NOTES_MAX},
-                                           code="max_length")]
+    _notes_errors(notes, errors)
     if errors:
         raise ValidationError(errors)
-    return transition(instance=visit, to=FollowUpStatus.MISSED, actor=actor, transitions=FOLLOW_UP_TRANSITIONS,
-                      event_type=RegistrationEvent.FOLLOWUP_STATUS_CHANGED,
+    return transition(instance=visit, workflow=FOLLOW_UP_WORKFLOW, to=FollowUpStatus.MISSED, actor=actor,
                       changes={"visited_by": actor, "notes": notes})
 
 

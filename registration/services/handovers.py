@@ -1,8 +1,9 @@
 """Cross-district help (异地帮扶): a district hands an approved case to another district.
 
 The sending district's clerk proposes (with a reason); a clerk of the receiving district accepts,
-choosing the street or community that will handle the case, or declines (with a reason). Both
-decisions go through HANDOVER_TRANSITIONS. On acceptance the case, its referral commitment and its
+choosing the street or community that will handle the case, or declines (with a reason). Who
+decides is declared in ``registration.constants.HANDOVER_WORKFLOW`` and checked by ``transition`` on
+the locked handover. On acceptance the case, its referral commitment and its
 follow-up visits move to the chosen area (saved through the model, so ``area_path`` follows): the
 receiving district handles the case from then on. The handover itself stays in the sending
 district, which keeps read-only sight of the case (``registration.selectors.cases.cases_visible_to``).
@@ -16,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.constants import AreaLevel, StaffRole
+from portal.constants import AreaLevel
 from portal.models import Area, User
-from portal.scoping import assert_in_scope
 from portal.workflow import authorize, transition
 from registration.constants import (
-    HANDOVER_TRANSITIONS,
+    HANDOVER_WORKFLOW,
     HARDSHIP_WORKFLOW,
+    NOTE_MAX,
     HandoverStatus,
     HardshipStatus,
     RegistrationEvent,
@@ -34,8 +35,6 @@ from registration.models import (
     ReferralCommitment,
 )
 
-REASON_MAX = 300
-DISTRICT = [AreaLevel.DISTRICT]
 HANDLING_LEVELS = {AreaLevel.STREET, AreaLevel.COMMUNITY}
 
 
@@ -50,9 +49,9 @@ def _reason(errors: dict, field: str, text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
         errors[field] = [ValidationError(message, code="required")]
-    elif len(text) > REASON_MAX:
+    elif len(text) > NOTE_MAX:
         errors[field] = [ValidationError(_("This can be at most %(max)s characters (now %(length)s).")
-                                         % {"max": REASON_MAX, "length": len(text)}, code="max_length")]
+                                         % {"max": NOTE_MAX, "length": len(text)}, code="max_length")]
     return text
 
 
@@ -86,38 +85,37 @@ def handover_propose(*, actor: User, case: HardshipCase, to_district: Area | Non
     return handover
 
 
-def _locked(handover: CaseHandover) -> CaseHandover:
-    handover = CaseHandover.objects.select_for_update().select_related("to_district", "case").get(pk=handover.pk)
-    return handover
-
-
 @transaction.atomic
 def handover_accept(*, actor: User, handover: CaseHandover, handling_area: Area | None,
                     note: str = "") -> CaseHandover:
     """The receiving district accepts and chooses the street or community that handles the case."""
-    handover = _locked(handover)
-    assert_in_scope(actor, handover.to_district, roles=[StaffRole.CLERK], levels=DISTRICT)
     note = (note or "").strip()
-    errors: dict[str, list[ValidationError]] = {}
-    if handling_area is None:
-        errors["handling_area"] = [ValidationError(_("Choose the street or community that will handle the case."),
-                                                   code="required")]
-    elif handling_area.level not in HANDLING_LEVELS or not handling_area.is_within(handover.to_district):
-        errors["handling_area"] = [ValidationError(_("Choose a street or community of %(district)s.")
-                                                   % {"district": handover.to_district.name}, code="outside")]
-    if len(note) > REASON_MAX:
-        errors["decision_note"] = [ValidationError(_("This can be at most %(max)s characters.") % {"max": REASON_MAX},
-                                                   code="max_length")]
-    case = HardshipCase.objects.select_for_update().get(pk=handover.case_id)
-    if handover.status == HandoverStatus.PROPOSED and case.status != HardshipStatus.APPROVED:
-        errors["case"] = [ValidationError(_("The case is no longer approved (%(status)s), so it cannot be taken over.")
-                                          % {"status": case.get_status_display()}, code="not_approved")]
-    if errors:
-        raise ValidationError(errors)
-    handover = transition(instance=handover, to=HandoverStatus.ACCEPTED, actor=actor,
-                          transitions=HANDOVER_TRANSITIONS, event_type=RegistrationEvent.HANDOVER_STATUS_CHANGED,
-                          note=note, changes={"decided_by": actor, "decided_at": timezone.now(),
-                                              "decision_note": note})
+    moved: dict[str, HardshipCase] = {}
+
+    def can_take_over(row: CaseHandover) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        if handling_area is None:
+            errors["handling_area"] = [ValidationError(
+                _("Choose the street or community that will handle the case."), code="required")]
+        elif handling_area.level not in HANDLING_LEVELS or not handling_area.is_within(row.to_district):
+            errors["handling_area"] = [ValidationError(_("Choose a street or community of %(district)s.")
+                                                       % {"district": row.to_district.name}, code="outside")]
+        if len(note) > NOTE_MAX:
+            errors["decision_note"] = [ValidationError(_("This can be at most %(max)s characters.")
+                                                       % {"max": NOTE_MAX}, code="max_length")]
+        case = HardshipCase.objects.select_for_update().get(pk=row.case_id)
+        if case.status != HardshipStatus.APPROVED:
+            errors["case"] = [ValidationError(
+                _("The case is no longer approved (%(status)s), so it cannot be taken over.")
+                % {"status": case.get_status_display()}, code="not_approved")]
+        if errors:
+            raise ValidationError(errors)
+        moved["case"] = case
+
+    handover = transition(instance=handover, workflow=HANDOVER_WORKFLOW, to=HandoverStatus.ACCEPTED, actor=actor,
+                          note=note, check=can_take_over,
+                          changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note})
+    case = moved["case"]
     old_area = case.area_id
     # Through the model's save, so each record's area_path follows its new area.
     for record in [case, *ReferralCommitment.objects.select_for_update().filter(case=case),
@@ -129,15 +127,12 @@ def handover_accept(*, actor: User, handover: CaseHandover, handling_area: Area 
     return handover
 
 
-@transaction.atomic
 def handover_decline(*, actor: User, handover: CaseHandover, reason: str) -> CaseHandover:
     """The receiving district declines, giving its reason; the case stays where it is."""
-    handover = _locked(handover)
-    assert_in_scope(actor, handover.to_district, roles=[StaffRole.CLERK], levels=DISTRICT)
     errors: dict[str, list[ValidationError]] = {}
     reason = _reason(errors, "decision_note", reason, _("Give the reason for declining."))
     if errors:
         raise ValidationError(errors)
-    return transition(instance=handover, to=HandoverStatus.DECLINED, actor=actor, transitions=HANDOVER_TRANSITIONS,
-                      event_type=RegistrationEvent.HANDOVER_STATUS_CHANGED, note=reason,
-                      changes={"decided_by": actor, "decided_at": timezone.now(), "decision_note": reason})
+    return transition(instance=handover, workflow=HANDOVER_WORKFLOW, to=HandoverStatus.DECLINED, actor=actor,
+                      note=reason, changes={"decided_by": actor, "decided_at": timezone.now(),
+                                            "decision_note": reason})

@@ -26,16 +26,15 @@ from portal.scoping import assert_in_scope
 from portal.workflow import transition
 from registration.constants import (
     ACTIVE_HARDSHIP_STATUSES,
+    CIRCUMSTANCES_MAX,
     HARDSHIP_WORKFLOW,
+    NOTE_MAX,
     HardshipEndReason,
     HardshipStatus,
     RegistrationEvent,
 )
 from registration.models import HardshipCase, HardshipCategory, Person
 from registration.services.commitments import commitment_close, commitment_open
-
-CIRCUMSTANCES_MAX = 2000
-NOTE_MAX = 300
 
 COMMUNITY = [AreaLevel.COMMUNITY]
 

@@ -18,17 +18,20 @@ from django.utils.translation import gettext as _
 
 from jobs.models import SeekerProfile
 from portal.audit import audit_record
-from portal.constants import (
-    AccountType,
-    AreaLevel,
-    AuditEventType,
-    AuditKind,
-    StaffRole,
-)
+from portal.constants import AccountType, AreaLevel, AuditEventType, AuditKind
 from portal.models import Area, User
 from portal.reference.education import Education
 from portal.scoping import OutOfScope, area_in_scope, assert_in_scope, has_staff_role
-from registration.constants import RegistrationEvent, Sex
+from registration.constants import (
+    CARD_MAX,
+    CARD_MIN,
+    NAME_MAX,
+    PHONE_LENGTH,
+    REGISTRATION_ROLES,
+    SKILLS_MAX,
+    RegistrationEvent,
+    Sex,
+)
 from registration.identity import (
     identity_decrypt,
     identity_encrypt,
@@ -39,12 +42,8 @@ from registration.identity import (
 from registration.models import Person
 from registration.retirement import FemaleRetirementCategory
 
-REGISTRATION_ROLES = [StaffRole.CLERK]
-NAME_MAX = 40
-SKILLS_MAX = 300
-CARD_MAX = 32
-PHONE_PATTERN = re.compile(r"1\d{10}")
-CARD_PATTERN = re.compile(r"[0-9A-Za-z-]{6,32}")
+PHONE_PATTERN = re.compile(rf"1\d{{{PHONE_LENGTH - 1}}}")
+CARD_PATTERN = re.compile(rf"[0-9A-Za-z-]{{{CARD_MIN},{CARD_MAX}}}")
 
 
 class DuplicatePerson(ValidationError):
@@ -66,7 +65,8 @@ def _details_errors(*, name: str, phone: str, skills: str, education: str, area:
     elif len(name) > NAME_MAX:
         _add(errors, "name", _("At most %(max)d characters.") % {"max": NAME_MAX}, "max_length")
     if phone and not PHONE_PATTERN.fullmatch(phone):
-        _add(errors, "phone", _("A mobile phone number has 11 digits and starts with 1."), "invalid")
+        _add(errors, "phone", _("A mobile phone number has %(length)d digits and starts with 1.")
+             % {"length": PHONE_LENGTH}, "invalid")
     if len(skills) > SKILLS_MAX:
         _add(errors, "skills", _("At most %(max)d characters.") % {"max": SKILLS_MAX}, "max_length")
     if education not in Education.values:
@@ -188,7 +188,8 @@ def person_employment_card_record(*, actor: User, person: Person, number: str) -
             _("Enter the card number."), code="required")]})
     if not CARD_PATTERN.fullmatch(number):
         raise ValidationError({"employment_card_number": [ValidationError(
-            _("A card number has 6 to 32 letters, digits or hyphens."), code="invalid")]})
+            _("A card number has %(min)d to %(max)d letters, digits or hyphens.") % {"min": CARD_MIN, "max": CARD_MAX},
+            code="invalid")]})
     if row.employment_card_number:
         raise ValidationError({"employment_card_number": [ValidationError(
             _("This person already holds card %(number)s.") % {"number": row.employment_card_number},

@@ -15,17 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.constants import StaffRole
 from portal.models import User
 from portal.scoping import assert_in_scope
-from registration.constants import AgencyServiceKind, RegistrationEvent
+from registration.constants import (
+    CERTIFICATE_MAX,
+    COURSE_MAX,
+    NOTE_MAX,
+    PROVIDER_MAX,
+    REGISTRATION_ROLES,
+    AgencyServiceKind,
+    RegistrationEvent,
+)
 from registration.models import AgencyService, Person, TrainingEnrolment
-
-RECORD_ROLES = [StaffRole.CLERK]
-COURSE_MAX = 100
-PROVIDER_MAX = 100
-CERTIFICATE_MAX = 40
-NOTE_MAX = 300
 
 
 def _add(errors: dict, field: str, message: str, code: str) -> None:
@@ -56,7 +57,7 @@ def training_enrolment_record(
     ends_on: datetime.date | None, completed: bool = False, certificate_number: str = "",
 ) -> TrainingEnrolment:
     """Record a person's vocational training (course, provider, dates, completion, certificate)."""
-    assert_in_scope(actor, person.area, roles=RECORD_ROLES)
+    assert_in_scope(actor, person.area, roles=REGISTRATION_ROLES)
     course_name, provider = (course_name or "").strip(), (provider or "").strip()
     certificate_number = (certificate_number or "").strip()
     errors: dict[str, list[ValidationError]] = {}
@@ -84,7 +85,7 @@ def training_enrolment_record(
 def training_enrolment_complete(*, actor: User, enrolment: TrainingEnrolment, completed: bool,
                                 certificate_number: str = "") -> TrainingEnrolment:
     """Record whether the course was completed, and the certificate."""
-    assert_in_scope(actor, enrolment.area, roles=RECORD_ROLES)
+    assert_in_scope(actor, enrolment.area, roles=REGISTRATION_ROLES)
     row = TrainingEnrolment.objects.select_for_update().get(pk=enrolment.pk)
     certificate_number = (certificate_number or "").strip()
     errors: dict[str, list[ValidationError]] = {}
@@ -103,7 +104,7 @@ def training_enrolment_complete(*, actor: User, enrolment: TrainingEnrolment, co
 def agency_service_record(*, actor: User, person: Person, kind: str, started_on: datetime.date | None,
                           note: str = "") -> AgencyService:
     """Start an agency service for a person; one running service of each kind at a time."""
-    assert_in_scope(actor, person.area, roles=RECORD_ROLES)
+    assert_in_scope(actor, person.area, roles=REGISTRATION_ROLES)
     Person.objects.select_for_update().get(pk=person.pk)  # serialise two clerks on one person
     note = (note or "").strip()
     errors: dict[str, list[ValidationError]] = {}
@@ -128,7 +129,7 @@ def agency_service_record(*, actor: User, person: Person, kind: str, started_on:
 
 @transaction.atomic
 def agency_service_end(*, actor: User, service: AgencyService, ended_on: datetime.date | None) -> AgencyService:
-    assert_in_scope(actor, service.area, roles=RECORD_ROLES)
+    assert_in_scope(actor, service.area, roles=REGISTRATION_ROLES)
     row = AgencyService.objects.select_for_update().get(pk=service.pk)
     if row.ended_on is not None:
         raise ValidationError({"ended_on": [ValidationError(

@@ -8,6 +8,9 @@ employment registration without an end date). ``registered_on`` is the day the r
 took effect: the day of a window registration, or of the confirmation of an online application;
 the ledger counts from it.
 
+Who confirms, does not confirm or cancels is declared in ``registration.constants.UNEMPLOYMENT_WORKFLOW``
+and checked by ``transition`` on the locked registration.
+
 Employment registration records the kind and date (the sources of new-employment counts) and
 cancels an open unemployment registration with reason "found work" in the same transaction.
 A person registers as unemployed again once the employment has an end date.
@@ -24,14 +27,17 @@ from django.utils.translation import gettext as _
 
 from jobs.models import Application, Employer, Referral
 from portal.audit import audit_record
-from portal.constants import AccountType, StaffRole
+from portal.constants import AccountType
 from portal.models import User
 from portal.scoping import assert_in_scope
 from portal.workflow import transition
 from registration.constants import (
+    EMPLOYER_NAME_MAX,
     MIN_REGISTRATION_AGE,
+    NOTE_MAX,
     OPEN_UNEMPLOYMENT_STATUSES,
-    UNEMPLOYMENT_TRANSITIONS,
+    REGISTRATION_ROLES,
+    UNEMPLOYMENT_WORKFLOW,
     CancellationReason,
     EmploymentKind,
     RegistrationEvent,
@@ -40,10 +46,6 @@ from registration.constants import (
 from registration.identity import age_on
 from registration.models import EmploymentRegistration, Person, UnemploymentRegistration
 from registration.retirement import statutory_retirement_date
-
-REGISTRATION_ROLES = [StaffRole.CLERK]
-NOTE_MAX = 300
-EMPLOYER_NAME_MAX = 100
 
 
 class DuplicateRegistration(ValidationError):
@@ -158,61 +160,66 @@ def unemployment_apply_online(*, user: User, note: str = "") -> UnemploymentRegi
 def unemployment_confirm(*, actor: User, registration: UnemploymentRegistration,
                          note: str = "") -> UnemploymentRegistration:
     """The community's clerk confirms an online application: the registration takes effect today."""
-    assert_in_scope(actor, registration.area, roles=REGISTRATION_ROLES)
     note = (note or "").strip()[:NOTE_MAX]
     today = timezone.localdate()
-    with transaction.atomic():
-        problems = unemployment_eligibility_errors(registration.person, today)
-        if problems and registration.status == UnemploymentStatus.PENDING:
+
+    def still_eligible(row: UnemploymentRegistration) -> None:
+        problems = unemployment_eligibility_errors(row.person, today)
+        if problems:
             raise ValidationError({"person": problems})
-        return transition(instance=registration, to=UnemploymentStatus.OPEN, actor=actor,
-                          transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
-                          note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now(),
-                                              "registered_on": today})
+
+    return transition(instance=registration, workflow=UNEMPLOYMENT_WORKFLOW, to=UnemploymentStatus.OPEN, actor=actor,
+                      note=note, check=still_eligible,
+                      changes={"confirmed_by": actor, "confirmed_at": timezone.now(), "registered_on": today})
 
 
 def unemployment_reject(*, actor: User, registration: UnemploymentRegistration, note: str) -> UnemploymentRegistration:
     """Not confirmed: the clerk says why (the applicant reads it on their page)."""
-    assert_in_scope(actor, registration.area, roles=REGISTRATION_ROLES)
     note = (note or "").strip()
     if not note:
         raise _error("note", _("Say why the registration is not confirmed."), "required")
     if len(note) > NOTE_MAX:
         raise _error("note", _("At most %(max)d characters.") % {"max": NOTE_MAX}, "max_length")
-    return transition(instance=registration, to=UnemploymentStatus.REJECTED, actor=actor,
-                      transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
-                      note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now()})
+    return transition(instance=registration, workflow=UNEMPLOYMENT_WORKFLOW, to=UnemploymentStatus.REJECTED,
+                      actor=actor, note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now()})
 
 
 def unemployment_cancel(*, actor: User, registration: UnemploymentRegistration, reason: str,
                         cancelled_on: datetime.date | None = None, note: str = "") -> UnemploymentRegistration:
-    """Cancel an open registration: found work, retirement age, moved away or death."""
-    assert_in_scope(actor, registration.area, roles=REGISTRATION_ROLES)
+    """Cancel an open registration: found work, retirement age, moved away or death.
+
+    Everything is checked at once on the locked row, after ``transition`` has found the step open to
+    this clerk, so the dates are compared with the registration as it is."""
     today = timezone.localdate()
     cancelled_on = cancelled_on or today
     note = (note or "").strip()
-    errors: dict[str, list[ValidationError]] = {}
-    if reason not in CancellationReason.values:
-        errors["cancel_reason"] = [ValidationError(_("Choose the reason for the cancellation."), code="invalid_choice")]
-    if cancelled_on > today:
-        errors["cancelled_on"] = [ValidationError(_("The date cannot be in the future."), code="future")]
-    elif cancelled_on < registration.registered_on:
-        errors["cancelled_on"] = [ValidationError(_("The date cannot be before the registration (%(date)s).")
-                                                  % {"date": registration.registered_on.isoformat()}, code="order")]
-    elif reason == CancellationReason.RETIREMENT_AGE:
-        person = registration.person
-        retirement = statutory_retirement_date(person.birth_date, person.sex, person.original_retirement_age)
-        if cancelled_on < retirement:
-            errors["cancel_reason"] = [ValidationError(
-                _("This person reaches the statutory retirement age only on %(date)s.")
-                % {"date": retirement.isoformat()}, code="not_retired")]
-    if len(note) > NOTE_MAX:
-        errors["note"] = [ValidationError(_("At most %(max)d characters.") % {"max": NOTE_MAX}, code="max_length")]
-    if errors:
-        raise ValidationError(errors)
-    return transition(instance=registration, to=UnemploymentStatus.CANCELLED, actor=actor,
-                      transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
-                      note=note, changes={"cancelled_on": cancelled_on, "cancel_reason": reason})
+
+    def valid(row: UnemploymentRegistration) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        if reason not in CancellationReason.values:
+            errors["cancel_reason"] = [ValidationError(_("Choose the reason for the cancellation."),
+                                                       code="invalid_choice")]
+        if cancelled_on > today:
+            errors["cancelled_on"] = [ValidationError(_("The date cannot be in the future."), code="future")]
+        elif cancelled_on < row.registered_on:
+            errors["cancelled_on"] = [ValidationError(_("The date cannot be before the registration (%(date)s).")
+                                                      % {"date": row.registered_on.isoformat()}, code="order")]
+        elif reason == CancellationReason.RETIREMENT_AGE:
+            person = row.person
+            retirement = statutory_retirement_date(person.birth_date, person.sex, person.original_retirement_age)
+            if cancelled_on < retirement:
+                errors["cancel_reason"] = [ValidationError(
+                    _("This person reaches the statutory retirement age only on %(date)s.")
+                    % {"date": retirement.isoformat()}, code="not_retired")]
+        if len(note) > NOTE_MAX:
+            errors["note"] = [ValidationError(_("At most %(max)d characters.") % {"max": NOTE_MAX},
+                                              code="max_length")]
+        if errors:
+            raise ValidationError(errors)
+
+    return transition(instance=registration, workflow=UNEMPLOYMENT_WORKFLOW, to=UnemploymentStatus.CANCELLED,
+                      actor=actor, note=note, check=valid,
+                      changes={"cancelled_on": cancelled_on, "cancel_reason": reason})
 
 
 @transaction.atomic
@@ -273,14 +280,13 @@ def employment_register(
         note = _("Employment registered (%(kind)s from %(date)s).") % {
             "kind": registration.get_kind_display(), "date": started_on.isoformat()}
         if unemployment.status == UnemploymentStatus.OPEN:
-            transition(instance=unemployment, to=UnemploymentStatus.CANCELLED, actor=actor,
-                       transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
-                       note=note, changes={"cancelled_on": max(started_on, unemployment.registered_on),
-                                           "cancel_reason": CancellationReason.FOUND_WORK})
+            transition(instance=unemployment, workflow=UNEMPLOYMENT_WORKFLOW, to=UnemploymentStatus.CANCELLED,
+                       actor=actor, note=note,
+                       changes={"cancelled_on": max(started_on, unemployment.registered_on),
+                                "cancel_reason": CancellationReason.FOUND_WORK})
         else:
-            transition(instance=unemployment, to=UnemploymentStatus.REJECTED, actor=actor,
-                       transitions=UNEMPLOYMENT_TRANSITIONS, event_type=RegistrationEvent.UNEMPLOYMENT_STATUS_CHANGED,
-                       note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now()})
+            transition(instance=unemployment, workflow=UNEMPLOYMENT_WORKFLOW, to=UnemploymentStatus.REJECTED,
+                       actor=actor, note=note, changes={"confirmed_by": actor, "confirmed_at": timezone.now()})
     return registration
 
 

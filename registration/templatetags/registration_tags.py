@@ -2,7 +2,6 @@
 
 from django import template
 
-from registration.constants import UnemploymentStatus
 from registration.forms_persons import EndDateForm, TrainingCompleteForm
 
 register = template.Library()
@@ -18,8 +17,3 @@ def end_date_form(kind, pk):
 def training_complete_form(enrolment):
     return TrainingCompleteForm(auto_id=f"id_training{enrolment.pk}_%s", initial={
         "completed": enrolment.completed, "certificate_number": enrolment.certificate_number})
-
-
-@register.filter
-def unemployment_status_label(value):
-    return dict(UnemploymentStatus.choices).get(value, value)

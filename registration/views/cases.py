@@ -8,7 +8,6 @@ case seen only as history answers 404 to any action; the services check the step
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -84,7 +83,8 @@ class CaseIntakeView(StaffScopedViewMixin, FormView):
         chosen = person_for_intake(fetched_by=user, pk=params.get("person"))
         if chosen is not None and chosen.pk not in {p.pk for p in persons}:
             persons.insert(0, chosen)
-        kwargs = {**super().get_form_kwargs(), "persons": persons, "categories": hardship_categories()}
+        kwargs = {**super().get_form_kwargs(), "persons": persons, "categories": hardship_categories(),
+                  "find_person": lambda pk: person_for_intake(fetched_by=user, pk=pk)}
         if self.request.method == "GET" and chosen is not None:
             kwargs["initial"] = {"person": chosen.pk}
         return kwargs
@@ -92,18 +92,13 @@ class CaseIntakeView(StaffScopedViewMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "q": self.q}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            case = services.hardship_case_submit(
-                actor=self.request.user, person=form.persons[data["person"]],
-                categories=[form.categories[code] for code in data["categories"]],
-                circumstances=data["circumstances"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s has been submitted for street review.") % {"name": case.person.name})
-        return redirect("staff-registration:case-detail", pk=case.pk)
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.submit(lambda data: services.hardship_case_submit(actor=request.user, **data)):
+            messages.success(request, _("%(name)s has been submitted for street review.")
+                             % {"name": form.result.person.name})
+            return redirect("staff-registration:case-detail", pk=form.result.pk)
+        return self.form_invalid(form)
 
 
 ACTIONS = {
@@ -162,9 +157,7 @@ class CaseDetailView(StaffScopedViewMixin, TemplateView):
 
     def _handover(self, case):
         form = HandoverProposeForm(self.request.POST, districts=districts_except(area=case.area))
-        if form.submit(lambda data: handover_services.handover_propose(
-                    actor=self.request.user, case=case, to_district=form.districts[data["to_district"]],
-                    reason=data["reason"])):
+        if form.submit(lambda data: handover_services.handover_propose(actor=self.request.user, case=case, **data)):
             handover = form.result
             messages.success(self.request, _("The handover to %(district)s awaits their answer.")
                              % {"district": handover.to_district.name})

@@ -9,7 +9,9 @@ from django.views.generic import DetailView, ListView
 
 from jobs.selectors.seekers import public_vacancies_search, public_vacancy_by_id
 from portal.constants import StaffRole
+from portal.pages import MovesMixin
 from portal.scoped_views import StaffScopedViewMixin
+from portal.workflow import available_moves
 from registration.constants import CommitmentStatus
 from registration.forms_cases import CommitmentQueueForm, CommitmentReferForm
 from registration.models import ReferralCommitment
@@ -22,7 +24,8 @@ from registration.services.commitments import commitment_refer
 
 
 class CommitmentQueueView(StaffScopedViewMixin, ListView):
-    """Open commitments soonest due first; overdue ones flagged with their escalation level."""
+    """Open commitments soonest due first; overdue ones flagged with their escalation level, and a
+    link to refer where the clerk may meet the commitment (``moves``)."""
 
     model = ReferralCommitment
     scope_roles = [StaffRole.CLERK]
@@ -39,13 +42,16 @@ class CommitmentQueueView(StaffScopedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         attach_escalations(context["commitments"])
+        for commitment in context["commitments"]:
+            commitment.moves = available_moves(self.request.user, commitment)
         query = self.request.GET.copy()
         query.pop("page", None)
         return {**context, "filter_form": self.filter_form, "query": query.urlencode()}
 
 
-class CommitmentDetailView(StaffScopedViewMixin, DetailView):
-    """One commitment; while open, find a public vacancy and refer the person to meet it."""
+class CommitmentDetailView(MovesMixin, StaffScopedViewMixin, DetailView):
+    """One commitment; when the clerk may meet it (``moves.refer``), find a public vacancy and refer
+    the person."""
 
     model = ReferralCommitment
     scope_roles = [StaffRole.CLERK]
@@ -72,9 +78,7 @@ class CommitmentDetailView(StaffScopedViewMixin, DetailView):
     def post(self, request, *args, **kwargs):
         self.object = commitment = self.get_object()
         form = self._form(request.POST)
-        if form.submit(lambda data: commitment_refer(actor=request.user, commitment=commitment,
-                                       vacancy=form.vacancies[data["vacancy"]],
-                                       note=data["note"])):
+        if form.submit(lambda data: commitment_refer(actor=request.user, commitment=commitment, **data)):
             met = form.result
             messages.success(request, _("%(name)s has been referred to “%(title)s”: the commitment is met.")
                              % {"name": met.case.person.name, "title": met.met_by_referral.vacancy.title})

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from portal.constants import StaffRole
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, MovesMixin
 from portal.scoped_views import StaffScopedViewMixin
 from registration.forms_cases import FollowUpFilter, FollowUpForm
 from registration.models import FollowUpVisit
@@ -28,7 +27,9 @@ class FollowUpListView(StaffScopedViewMixin, FilteredListView):
         return staff_followups()
 
 
-class FollowUpDetailView(StaffScopedViewMixin, DetailView):
+class FollowUpDetailView(MovesMixin, StaffScopedViewMixin, DetailView):
+    """One visit; the form shows while the clerk may record it (``moves``)."""
+
     model = FollowUpVisit
     scope_roles = [StaffRole.CLERK]
     template_name = "registration/followups/detail.html"
@@ -44,17 +45,14 @@ class FollowUpDetailView(StaffScopedViewMixin, DetailView):
     def post(self, request, *args, **kwargs):
         self.object = visit = self.get_object()
         form = FollowUpForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["outcome"] == FollowUpForm.MISSED:
-                    followup_mark_missed(actor=request.user, visit=visit, notes=data["notes"])
-                else:
-                    followup_record(actor=request.user, visit=visit, visited_on=data["visited_on"],
-                                    still_employed=data["still_employed"], notes=data["notes"])
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The follow-up visit has been recorded."))
-                return redirect("staff-registration:followup-detail", pk=visit.pk)
+
+        def record(data):
+            if data["outcome"] == FollowUpForm.MISSED:
+                return followup_mark_missed(actor=request.user, visit=visit, notes=data["notes"])
+            return followup_record(actor=request.user, visit=visit, visited_on=data["visited_on"],
+                                   still_employed=data["still_employed"], notes=data["notes"])
+
+        if form.submit(record):
+            messages.success(request, _("The follow-up visit has been recorded."))
+            return redirect("staff-registration:followup-detail", pk=visit.pk)
         return self.render_to_response(self.get_context_data(form=form))

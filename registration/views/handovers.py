@@ -1,14 +1,13 @@
 """Cross-district help (异地帮扶): incoming and outgoing handovers, and the receiving district's answer.
 
 A handover belongs to the sending district (its ``area``) and is addressed to the receiving one
-(``to_path``); both see it, through ``registration.selectors.cases.handovers_for_staff``. Only a
-district clerk of the receiving district can accept or decline (the services check it).
+(``to_path``); both see it, through ``registration.selectors.cases.handovers_for_staff``. Who may
+accept or decline is ``HANDOVER_WORKFLOW``'s: the page shows the forms ``available_moves`` offers.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -16,11 +15,11 @@ from django.views.generic import ListView, TemplateView
 
 from portal.constants import StaffRole
 from portal.scoped_views import StaffScopedViewMixin
+from portal.workflow import available_moves
 from registration.forms_cases import HandoverAcceptForm, HandoverDeclineForm
 from registration.models import CaseHandover
 from registration.selectors.cases import (
     handling_areas,
-    handover_can_decide,
     handover_for_staff,
     handovers_incoming,
     handovers_outgoing,
@@ -63,10 +62,10 @@ class HandoverDetailView(StaffScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         handover = self.handover
-        can_decide = handover_can_decide(user=self.request.user, handover=handover)
-        accept_form = kwargs.pop("accept_form", None) or (self._accept_form(handover) if can_decide else None)
+        moves = available_moves(self.request.user, handover)
+        accept_form = kwargs.pop("accept_form", None) or (self._accept_form(handover) if "accept" in moves else None)
         decline_form = kwargs.pop("decline_form", None) or HandoverDeclineForm()
-        return {**super().get_context_data(**kwargs), "handover": handover, "can_decide": can_decide,
+        return {**super().get_context_data(**kwargs), "handover": handover, "moves": moves,
                 "accept_form": accept_form, "decline_form": decline_form}
 
     def get(self, request, *args, **kwargs):
@@ -76,23 +75,19 @@ class HandoverDetailView(StaffScopedViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.handover = handover = self._handover(kwargs["pk"])
         if request.POST.get("action") == "decline":
-            form = HandoverDeclineForm(request.POST)
-            forms = {"decline_form": form}
+            form, name = HandoverDeclineForm(request.POST), "decline_form"
+            done = _("The handover has been declined.")
+
+            def act(data):
+                return handover_decline(actor=request.user, handover=handover, reason=data["decision_note"])
         else:
-            form = self._accept_form(handover, request.POST)
-            forms = {"accept_form": form}
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if "decline_form" in forms:
-                    handover_decline(actor=request.user, handover=handover, reason=data["decision_note"])
-                    messages.success(request, _("The handover has been declined."))
-                else:
-                    handover_accept(actor=request.user, handover=handover,
-                                    handling_area=form.areas[data["handling_area"]], note=data["decision_note"])
-                    messages.success(request, _("The case is now handled by your district."))
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                return redirect("staff-registration:handover-detail", pk=handover.pk)
-        return self.render_to_response(self.get_context_data(**forms))
+            form, name = self._accept_form(handover, request.POST), "accept_form"
+            done = _("The case is now handled by your district.")
+
+            def act(data):
+                return handover_accept(actor=request.user, handover=handover, handling_area=data["handling_area"],
+                                       note=data["decision_note"])
+        if form.submit(act):
+            messages.success(request, done)
+            return redirect("staff-registration:handover-detail", pk=handover.pk)
+        return self.render_to_response(self.get_context_data(**{name: form}))

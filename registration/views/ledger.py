@@ -66,7 +66,7 @@ class LedgerPageMixin(StaffLedgerMixin):
         query = request.GET.copy()
         query.pop("page", None)
         export_form = export_form or LedgerExportForm(
-            initial={"kind": kind, "area": area, "on": on_date, "format": "csv"}, user=request.user)
+            initial={"kind": kind, "area": area, "on": on_date, "file_format": "csv"}, user=request.user)
         return render(request, self.template_name, {
             "form": form, "export_form": export_form, "kind": kind, "kinds": LedgerKind, "area": area,
             "on_date": on_date, "counts": counts, "page_obj": page_obj,
@@ -89,7 +89,7 @@ class LedgerExportView(LedgerPageMixin, View):
         if not form.is_valid():
             return self.page(request, LedgerForm(user=request.user), export_form=form, status=400)
         kind, area, on_date = self.ledger_params(form)
-        full_numbers, file_format = form.cleaned_data["full_numbers"], form.cleaned_data["format"]
+        full_numbers, file_format = form.cleaned_data["full_numbers"], form.cleaned_data["file_format"] or "csv"
         rows_queryset = ledger_queryset(fetched_by=request.user, kind=kind, area=area, on_date=on_date)
         personal_data_export_record(actor=request.user, area=area, ledger=kind, on_date=on_date,
                                     file_format=file_format, full_numbers=full_numbers, ip_address=client_ip(request))

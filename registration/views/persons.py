@@ -5,7 +5,7 @@ what happens next. The whole identity number is shown only after an explicit, au
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
@@ -15,6 +15,7 @@ from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
 from portal.scoping import area_in_scope, has_staff_role
 from portal.selectors import audit_history
+from registration.constants import REGISTRATION_ROLES
 from registration.forms_persons import (
     AgencyServiceForm,
     EmploymentCardForm,
@@ -30,8 +31,6 @@ from registration.selectors.persons import person_records, person_staff_base
 from registration.services import persons as person_services
 from registration.services import records as record_services
 from registration.services import registrations as registration_services
-from registration.services.persons import REGISTRATION_ROLES, DuplicatePerson
-from registration.services.registrations import DuplicateRegistration
 
 
 class StaffPersonMixin(StaffScopedViewMixin):
@@ -71,19 +70,10 @@ class PersonCreateView(StaffPersonMixin, View):
 
     def post(self, request):
         form = PersonRegisterForm(request.POST, user=request.user)
-        existing = None
-        if form.is_valid():
-            try:
-                person = person_services.person_register(actor=request.user, **form.cleaned_data)
-            except DuplicatePerson as exc:
-                existing = exc.existing
-                form.add_service_errors(exc)
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("%(name)s is registered.") % {"name": person.name})
-                return redirect("staff-registration:person-detail", pk=person.pk)
-        return render(request, self.template_name, {"form": form, "existing": existing})
+        if form.submit(lambda data: person_services.person_register(actor=request.user, **data)):
+            messages.success(request, _("%(name)s is registered.") % {"name": form.result.name})
+            return redirect("staff-registration:person-detail", pk=form.result.pk)
+        return render(request, self.template_name, {"form": form, "existing": form.existing})
 
 
 class PersonPageMixin(StaffPersonMixin):
@@ -165,21 +155,13 @@ class PersonUnemploymentView(PersonPageMixin, View):
     def post(self, request, pk):
         person = self.get_person(pk)
         form = UnemploymentRegisterForm(request.POST)
-        duplicate = None
-        if form.is_valid():
-            try:
-                registration = registration_services.unemployment_register(
-                    actor=request.user, person=person, **form.cleaned_data)
-            except DuplicateRegistration as exc:
-                duplicate = exc.existing
-                form.add_service_errors(exc)
-            except ValidationError as exc:  # "person" errors (who may register) show above the form
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The unemployment registration is recorded (no. %(pk)d).")
-                                 % {"pk": registration.pk})
-                return redirect("staff-registration:person-detail", pk=person.pk)
-        return self.render_page(person, unemployment_form=form, duplicate=duplicate)
+        if form.submit(lambda data: registration_services.unemployment_register(
+                actor=request.user, person=person, **data)):
+            messages.success(request, _("The unemployment registration is recorded (no. %(pk)d).")
+                             % {"pk": form.result.pk})
+            return redirect("staff-registration:person-detail", pk=person.pk)
+        # "person" errors (who may register) show above the form; a duplicate links to the existing one.
+        return self.render_page(person, unemployment_form=form, duplicate=form.existing)
 
 
 class PersonEmploymentView(PersonPageMixin, View):

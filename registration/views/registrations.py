@@ -11,8 +11,9 @@ from django.views.generic import View
 
 from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
-from portal.scoping import area_in_scope
 from portal.selectors import audit_history
+from portal.workflow import available_moves
+from registration.constants import UnemploymentStatus
 from registration.forms_persons import EndDateForm, TrainingCompleteForm
 from registration.forms_registrations import (
     CancelForm,
@@ -35,7 +36,6 @@ from registration.selectors.registrations import (
 )
 from registration.services import records as record_services
 from registration.services import registrations as services
-from registration.services.registrations import REGISTRATION_ROLES
 from registration.views.persons import PersonPageMixin
 
 
@@ -54,6 +54,16 @@ class UnemploymentListView(StaffUnemploymentMixin, FilteredListView):
     context_object_name = "registrations"
 
 
+class UnemploymentToConfirmView(UnemploymentListView):
+    """The confirmation queue: online applications awaiting a clerk (where the workbench's counter
+    leads); the same list with the status filter set."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        data = self.request.GET.copy()
+        data.setdefault("status", UnemploymentStatus.PENDING)
+        return {**super().get_filterset_kwargs(filterset_class), "data": data}
+
+
 class UnemploymentPageMixin(StaffUnemploymentMixin):
     template_name = "registration/registrations/detail.html"
 
@@ -62,14 +72,13 @@ class UnemploymentPageMixin(StaffUnemploymentMixin):
 
     def render_page(self, registration, **forms):
         request = self.request
-        may_act = area_in_scope(request.user, registration.area, roles=REGISTRATION_ROLES)
-        context = {"registration": registration, "person": registration.person, "may_act": may_act,
+        context = {"registration": registration, "person": registration.person,
+                   "moves": available_moves(request.user, registration),
                    "changes": unemployment_status_history(registration=registration, fetched_by=request.user),
-                   "history": audit_history(obj=registration, fetched_by=request.user)}
-        if may_act:
-            context.update({"confirm_form": forms.get("confirm_form") or ConfirmForm(),
-                            "reject_form": forms.get("reject_form") or RejectForm(),
-                            "cancel_form": forms.get("cancel_form") or CancelForm()})
+                   "history": audit_history(obj=registration, fetched_by=request.user),
+                   "confirm_form": forms.get("confirm_form") or ConfirmForm(),
+                   "reject_form": forms.get("reject_form") or RejectForm(),
+                   "cancel_form": forms.get("cancel_form") or CancelForm()}
         return render(request, self.template_name, context)
 
 

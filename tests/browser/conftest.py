@@ -118,3 +118,11 @@ def desktop_page(browser, live_server, committed_tree):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def open_site_menu(page) -> None:
+    """On a phone the navigation and the account links are folded behind the menu button: open it
+    (on a desktop, or without JavaScript, the button is hidden and there is nothing to open)."""
+    button = page.locator(".site-header .menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()

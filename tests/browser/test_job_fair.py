@@ -13,6 +13,7 @@ from jobs.models import FairSignup, InterviewSlot
 from jobs.services import fairs as services
 from portal.constants import StaffRole
 from portal.models import Area
+from tests.browser.conftest import open_site_menu
 from tests.conftest import make_staff
 from tests.factories import TEST_PASSWORD
 from tests.jobs.factories import EmployerFactory, SeekerProfileFactory, VacancyFactory
@@ -52,7 +53,8 @@ def test_job_seeker_finds_a_fair_signs_up_and_books_an_interview_on_a_phone(page
         page.locator("main form button[type=submit]").click()
     expect(page.locator(".site-header .who")).to_have_text("王小红")
 
-    # From the main navigation to the list of fairs, then the fair.
+    # From the main navigation (behind the menu button on a phone) to the list of fairs, then the fair.
+    open_site_menu(page)
     with page.expect_navigation():
         page.locator(".site-header nav a[href='/jobs/fairs/']").click()
     card = page.locator(".fair-card").filter(has_text=fair.title)

@@ -10,7 +10,10 @@ from playwright.sync_api import expect
 
 from policy.services import documents
 from policy.services.imports import policy_import
+from portal.constants import StaffRole
 from portal.models import Area
+from tests.browser.conftest import open_site_menu
+from tests.conftest import make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +25,16 @@ def _fits_the_phone(page) -> bool:
 
 
 def test_a_visitor_on_a_phone_finds_the_notice_and_sees_its_metadata_and_badge(page, live_server, artifacts_dir):
-    document = policy_import(actor=None, text=SEED.read_text(encoding="utf-8"),
-                             area=Area.objects.get(code="420100000000")).document
-    documents.document_submit(actor=None, document=document)
-    documents.document_publish(actor=None, document=document)
+    city = Area.objects.get(code="420100000000")
+    document = policy_import(actor=None, text=SEED.read_text(encoding="utf-8"), area=city).document
+    # Publication is a reviewer's step, after an editor sent it (the system only imports).
+    documents.document_submit(actor=make_staff(StaffRole.CLERK, city, username="city_editor"), document=document)
+    documents.document_publish(actor=make_staff(StaffRole.OFFICIAL, city, username="city_reviewer"),
+                               document=document)
 
     page.goto(f"{live_server.url}/")
+    # The main navigation is behind the menu button on a phone.
+    open_site_menu(page)
     with page.expect_navigation():
         page.locator("nav a[href='/policy/']").first.click()
     expect(page.locator("main h1")).not_to_be_empty()

@@ -17,6 +17,7 @@ from portal.reference.calendar import add_working_days
 from registration.constants import CommitmentStatus, HardshipStatus
 from registration.identity import identity_make
 from registration.models import HardshipCase, Person
+from tests.browser.conftest import open_site_menu
 from tests.conftest import make_staff
 from tests.factories import TEST_PASSWORD
 from tests.jobs.factories import EmployerFactory, VacancyFactory
@@ -28,6 +29,7 @@ COMMUNITY, STREET, DISTRICT = "420102002003", "420102002000", "420102000000"  # 
 
 def log_in(page, live_server, user, next_url: str) -> None:
     if page.locator(".site-header form[action$='/accounts/logout/'] button").count():
+        open_site_menu(page)
         with page.expect_navigation():
             page.locator(".site-header form[action$='/accounts/logout/'] button").click()
     page.goto(f"{live_server.url}/accounts/login/?next={next_url}")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from portal.constants import AccountType
 from portal.models import User
+from tests.browser.conftest import open_site_menu
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +51,8 @@ def test_job_seeker_signs_up_after_fixing_a_weak_password_then_logs_out(page, li
     with page.expect_navigation():
         page.locator("main form.form button[type=submit]").click()
 
-    # Logged in on the home page: the header names the new user.
-    expect(page).to_have_url(live_server.url + "/")
+    # Logged in on the job seeker's own page: the header names the new user.
+    expect(page).to_have_url(live_server.url + "/me/")
     expect(page.locator(".site-header .who")).to_have_text(FULL_NAME)
     expect(page.locator(".messages")).to_contain_text(FULL_NAME)
     user = User.objects.get(username=USERNAME)
@@ -59,11 +60,14 @@ def test_job_seeker_signs_up_after_fixing_a_weak_password_then_logs_out(page, li
     assert user.full_name == FULL_NAME
     assert user.check_password(STRONG_PASSWORD)
 
+    # On a phone the account links are in the menu.
+    open_site_menu(page)
     with page.expect_navigation():
         page.locator(".site-header form[action='/accounts/logout/'] button[type=submit]").click()
     expect(page).to_have_url(live_server.url + "/")
     expect(page.locator(".site-header .who")).to_have_count(0)
-    expect(page.locator(".site-header a[href='/accounts/login/']")).to_be_visible()
+    # A visitor's way to log in stays beside the menu button.
+    expect(page.locator(".site-header .header-login[href='/accounts/login/']")).to_be_visible()
 
     # The session is really gone: a logged-in page sends us to log in.
     page.goto(live_server.url + "/accounts/password/")

@@ -13,6 +13,7 @@ from jobs.constants import VacancyStatus
 from jobs.models import Vacancy
 from portal.constants import StaffRole
 from portal.models import Area
+from tests.browser.conftest import open_site_menu
 from tests.conftest import make_staff
 from tests.factories import TEST_PASSWORD
 from tests.jobs.factories import EmployerFactory
@@ -32,6 +33,8 @@ def log_in(page, live_server, user, next_url: str) -> None:
 
 
 def log_out(page) -> None:
+    """On a phone the site menu is folded behind its button: open it, then log out."""
+    open_site_menu(page)
     with page.expect_navigation():
         page.locator(".site-header form button.link-button").click()
 

@@ -145,6 +145,18 @@ def test_street_and_community_clerks_cannot_record_or_change_licences(tree, posi
     assert own.status == LicenceStatus.VALID and Agency.objects.count() == 1
 
 
+def test_staff_agencies_list_the_moves_the_requesting_user_may_take(clerk, tree):
+    valid = AgencyFactory(area=tree.s1)
+    revoked = AgencyFactory(area=tree.s1, status=LicenceStatus.REVOKED)
+    rows = {row["id"]: sorted(row["moves"]) for row in client_for(clerk).get(STAFF).json()["results"]}
+    assert rows == {valid.pk: ["edit", "revoke", "supervise", "suspend"], revoked.pk: ["edit", "supervise"]}
+    street = client_for(make_staff(StaffRole.CLERK, tree.s1))
+    assert street.get(f"{STAFF}{valid.pk}/").json()["moves"] == []
+    suspended = client_for(clerk).post(f"{STAFF}{valid.pk}/status/", {"status": "suspended", "reason": "整改"},
+                                       format="json").json()
+    assert sorted(suspended["moves"]) == ["edit", "reinstate", "revoke", "supervise"]
+
+
 def test_clerk_of_another_district_gets_404(tree):
     agency = AgencyFactory(area=tree.d1)
     client = client_for(make_staff(StaffRole.CLERK, tree.d2))

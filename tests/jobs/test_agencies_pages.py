@@ -134,7 +134,7 @@ def test_street_and_community_clerks_cannot_open_the_licence_form(client, tree, 
     assert client.post(reverse("staff-jobs:agency-create"), form_data(area)).status_code == 403
     own = AgencyFactory(area=area)
     page = client.get(reverse("staff-jobs:agency-detail", kwargs={"pk": own.pk}))
-    assert page.status_code == 200 and page.context["may_manage"] is False and page.context["form"] is None
+    assert page.status_code == 200 and not page.context["moves"] and page.context["form"] is None
     response = client.post(reverse("staff-jobs:agency-status", kwargs={"pk": own.pk}),
                            {"status": LicenceStatus.REVOKED, "reason": "x"})
     assert response.status_code == 404
@@ -172,6 +172,23 @@ def test_status_change_with_reason_through_the_page(client, clerk, tree):
     page = client.get(reverse("staff-jobs:agency-detail", kwargs={"pk": agency.pk}))
     assert {value for value, _ in page.context["status_form"].fields["status"].choices} == {"valid", "revoked"}
     assert [e.event_type for e in page.context["history"]] == ["agency.status_changed"]
+
+
+def test_the_page_offers_what_the_workflow_allows_and_the_service_judges_the_rest(client, clerk, tree):
+    revoked = AgencyFactory(area=tree.d1, status=LicenceStatus.REVOKED)
+    client.force_login(clerk)
+    page = client.get(reverse("staff-jobs:agency-detail", kwargs={"pk": revoked.pk}))
+    assert page.context["status_form"] is None  # revoked is final
+    assert page.context["form"] is not None and page.context["supervision_form"] is not None
+    html = page.content.decode()
+    assert 'class="status-form"' not in html and 'class="supervision-form"' in html and 'class="edit-form"' in html
+    # A move the page did not offer (a stale page) is the service's to refuse.
+    valid = AgencyFactory(area=tree.d1)
+    response = client.post(reverse("staff-jobs:agency-status", kwargs={"pk": valid.pk}),
+                           {"status": LicenceStatus.VALID, "reason": "恢复"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    valid.refresh_from_db()
+    assert valid.status == LicenceStatus.VALID and valid.status_reason == ""
 
 
 def test_inspection_in_the_future_is_refused_on_the_page_with_the_input_kept(client, clerk, tree):

@@ -15,6 +15,7 @@ from jobs.services import agencies as services
 from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange
 from portal.scoping import OutOfScope
+from portal.workflow import available_moves
 from tests.conftest import make_staff
 from tests.jobs.conftest import codes
 from tests.jobs.factories import AgencyFactory, credit_code
@@ -152,6 +153,34 @@ def test_street_clerk_cannot_change_a_licence_status(tree):
     with pytest.raises(OutOfScope):
         services.agency_status_change(actor=make_staff(StaffRole.CLERK, tree.s1), agency=agency,
                                       to=LicenceStatus.SUSPENDED, reason="x")
+
+
+def test_status_change_judges_the_locked_row_not_the_callers_stale_copy(clerk, tree):
+    stale = AgencyFactory(area=tree.d1)
+    services.agency_status_change(actor=clerk, agency=Agency.objects.get(pk=stale.pk), to=LicenceStatus.REVOKED,
+                                  reason="吊销")
+    with pytest.raises(ValidationError) as caught:
+        services.agency_status_change(actor=clerk, agency=stale, to=LicenceStatus.SUSPENDED, reason="暂停")
+    assert codes(caught.value) == {"__all__": ["invalid_transition"]}
+    assert Agency.objects.get(pk=stale.pk).status == LicenceStatus.REVOKED
+
+
+@pytest.mark.parametrize("role, position", [(StaffRole.CLERK, "s1"), (StaffRole.ADMINISTRATOR, "d1"),
+                                            (StaffRole.OFFICIAL, "city"), (StaffRole.CLERK, "d2")])
+def test_only_district_clerks_over_the_agency_have_moves_and_the_services_agree(tree, role, position):
+    agency = AgencyFactory(area=tree.s1)
+    actor = make_staff(role, getattr(tree, position))
+    assert available_moves(actor, agency) == {}
+    for attempt in (
+        lambda: services.agency_status_change(actor=actor, agency=agency, to=LicenceStatus.SUSPENDED, reason="x"),
+        lambda: services.agency_update(actor=actor, agency=agency, **licence_values(tree.s1)),
+        lambda: services.agency_supervise(actor=actor, agency=agency, inspected_on=timezone.localdate(),
+                                          findings="x", result=SupervisionResult.COMPLIANT),
+    ):
+        with pytest.raises(OutOfScope):
+            attempt()
+    district_clerk = make_staff(StaffRole.CLERK, tree.d1)
+    assert set(available_moves(district_clerk, agency)) == {"suspend", "revoke", "edit", "supervise"}
 
 
 # --- Supervision ------------------------------------------------------------------------------

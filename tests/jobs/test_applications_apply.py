@@ -75,9 +75,9 @@ def test_a_second_application_is_refused_with_a_clear_message_pointing_to_the_fi
 
 
 def test_service_second_application_is_decided_by_the_database_constraint(vacancy, seeker):
-    first = application_submit(account=seeker.account, vacancy=vacancy)
+    first = application_submit(actor=seeker.account, vacancy=vacancy)
     with pytest.raises(ApplicationExists) as caught:
-        application_submit(account=seeker.account, vacancy=vacancy)
+        application_submit(actor=seeker.account, vacancy=vacancy)
     assert caught.value.application == first
     assert caught.value.error_dict["vacancy"][0].code == "duplicate"
 
@@ -95,7 +95,7 @@ def test_two_applications_at_the_same_moment_give_one(committed_tree):
     def apply():
         try:
             barrier.wait(timeout=5)
-            application_submit(account=seeker.account, vacancy=vacancy)
+            application_submit(actor=seeker.account, vacancy=vacancy)
             outcomes.append("created")
         except ApplicationExists:
             outcomes.append("duplicate")
@@ -126,7 +126,7 @@ def test_unpublished_closed_or_expired_vacancy_cannot_be_applied_to(client, api_
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["vacancy"][0]["code"] == "not_open"
     with pytest.raises(ValidationError) as caught:
-        application_submit(account=seeker.account, vacancy=vacancy)
+        application_submit(actor=seeker.account, vacancy=vacancy)
     assert caught.value.error_dict["vacancy"][0].code == "not_open"
     assert not Application.objects.exists()
 

@@ -225,3 +225,17 @@ def test_api_applicants_keep_a_constant_query_count(api_client, own, tree, djang
         ApplicationFactory(vacancy=vacancy, seeker=seeker)
     with django_assert_num_queries(4):
         assert api_client.get("/api/jobs/employer/applicants/").json()["count"] == 11
+
+
+def test_api_each_applicant_lists_the_employers_moves_and_the_applicant_sees_withdraw(api_client, own):
+    employer, _, application = own
+    seeker = application.seeker
+    api_client.force_authenticate(employer.account)
+    body = api_client.get(f"/api/jobs/employer/applicants/{application.pk}/").json()
+    assert sorted(body["moves"]) == ["hire", "interview", "reject", "view"]
+    api_client.force_authenticate(seeker.account)
+    assert api_client.get(f"/api/jobs/me/applications/{application.pk}/").json()["moves"] == ["withdraw"]
+    api_client.force_authenticate(employer.account)
+    moved = api_client.post(f"/api/jobs/employer/applicants/{application.pk}/move/", {"status": "rejected"},
+                            format="json").json()
+    assert moved["status"] == "rejected" and moved["moves"] == []

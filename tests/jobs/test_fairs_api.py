@@ -176,6 +176,29 @@ def test_cancel_records_the_reason(clerk, fair):
     assert again.status_code == 400 and field_codes(again) == {"non_field_errors": ["invalid_transition"]}
 
 
+def test_staff_fairs_list_the_moves_the_requesting_user_may_take(clerk, tree):
+    draft = draft_fair(clerk, tree.s1)
+    published = published_fair(clerk, tree.s1)
+    mine = {f["id"]: sorted(f["moves"]) for f in client_for(clerk).get(STAFF_FAIRS).json()["results"]}
+    assert mine == {draft.pk: ["cancel", "edit", "publish"], published.pk: ["cancel"]}
+    street_admin = client_for(make_staff(StaffRole.ADMINISTRATOR, tree.s1))
+    assert street_admin.get(f"{STAFF_FAIRS}{published.pk}/").json()["moves"] == ["cancel"]
+    cancelled = client_for(clerk).post(f"{STAFF_FAIRS}{published.pk}/cancel/", {}, format="json").json()
+    assert (cancelled["status"], cancelled["moves"]) == (FairStatus.CANCELLED, [])
+
+
+def test_slot_without_a_length_gets_the_length_the_page_suggests(fair):
+    employer, _ = joined_employer(fair)
+    response = client_for(employer.account).post(f"{FAIRS}{fair.pk}/slots/", {
+        "starts_at": (fair.starts_at + datetime.timedelta(minutes=5)).isoformat(), "meeting_link": LINK},
+        format="json")
+    assert response.status_code == 201 and response.json()["minutes"] == 20
+    too_long = client_for(employer.account).post(f"{FAIRS}{fair.pk}/slots/", {
+        "starts_at": (fair.starts_at + datetime.timedelta(minutes=5)).isoformat(), "meeting_link": LINK,
+        "minutes": 600, "vacancy": 987654}, format="json")
+    assert field_codes(too_long) == {"minutes": ["max_value"], "vacancy": ["unknown"]}
+
+
 def test_clerk_of_another_district_gets_404_and_changes_nothing(clerk, tree):
     fair = draft_fair(clerk, tree.d1)
     other = client_for(make_staff(StaffRole.CLERK, tree.d2))

@@ -337,13 +337,24 @@ def test_clerk_edits_a_draft_on_its_page(client, clerk, tree):
     starts, ends = fair_times(days=9)
     client.force_login(clerk)
     page = client.get(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}))
-    assert page.context["form"] is not None and page.context["can_publish"]
+    assert page.context["form"] is not None and set(page.context["moves"]) == {"publish", "cancel", "edit"}
     response = client.post(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}), {
         "title": "线上专场", "area": tree.d1.code, "starts_at": local(starts), "ends_at": local(ends),
         "is_online": "on", "venue": "", "target_group": FairTargetGroup.HARD_TO_EMPLOY})
     assert response.status_code == 302
     fair.refresh_from_db()
     assert (fair.title, fair.is_online, fair.target_group) == ("线上专场", True, FairTargetGroup.HARD_TO_EMPLOY)
+
+
+def test_a_published_fair_offers_only_cancelling_and_no_edit_form(client, clerk, tree, fair):
+    client.force_login(clerk)
+    page = client.get(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk}))
+    assert set(page.context["moves"]) == {"cancel"} and page.context.get("form") is None
+    html = page.content.decode()
+    assert reverse("staff-jobs:fair-publish", kwargs={"pk": fair.pk}) not in html
+    assert reverse("staff-jobs:fair-cancel", kwargs={"pk": fair.pk}) in html
+    client.force_login(make_staff(StaffRole.ADMINISTRATOR, tree.city))
+    assert set(client.get(reverse("staff-jobs:fair-detail", kwargs={"pk": fair.pk})).context["moves"]) == {"cancel"}
 
 
 def test_clerk_cancels_a_published_fair_with_a_reason(client, clerk, fair):

@@ -15,12 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobs.constants import EmployerStatus, FairStatus, FairTargetGroup, JobsEvent, VacancyStatus
+from jobs.forms_fairs import FairForm
 from jobs.models import FairParticipation, FairSignup, InterviewSlot, JobFair
 from jobs.services import fairs as services
 from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange, User
 from portal.reference.models import Industry
 from portal.scoping import OutOfScope
+from portal.workflow import available_moves
 from tests.conftest import make_staff
 from tests.jobs.conftest import codes
 from tests.jobs.factories import EmployerFactory, SeekerProfileFactory, VacancyFactory
@@ -191,6 +193,47 @@ def test_clerk_of_another_district_cannot_publish(clerk, tree):
         services.fair_publish(actor=make_staff(StaffRole.CLERK, tree.d2), fair=fair)
     fair.refresh_from_db()
     assert fair.status == FairStatus.DRAFT
+
+
+def test_a_fair_that_has_ended_cannot_be_published(clerk, tree):
+    fair = draft_fair(clerk, tree.d1)
+    JobFair.objects.filter(pk=fair.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=5),
+                                              ends_at=timezone.now() - datetime.timedelta(hours=1))
+    with pytest.raises(ValidationError) as caught:
+        services.fair_publish(actor=clerk, fair=fair)
+    assert codes(caught.value) == {"__all__": ["ended"]}
+    assert JobFair.objects.get(pk=fair.pk).status == FairStatus.DRAFT
+    assert not StatusChange.objects.filter(object_type="jobs.jobfair", object_id=str(fair.pk)).exists()
+
+
+def test_publish_judges_the_locked_row_not_the_callers_stale_copy(clerk, tree):
+    stale = draft_fair(clerk, tree.d1)
+    services.fair_cancel(actor=clerk, fair=JobFair.objects.get(pk=stale.pk))
+    assert stale.status == FairStatus.DRAFT  # the caller's copy still says draft
+    with pytest.raises(ValidationError) as caught:
+        services.fair_publish(actor=clerk, fair=stale)
+    assert codes(caught.value) == {"__all__": ["invalid_transition"]}
+    with pytest.raises(ValidationError) as caught:
+        services.fair_update(actor=clerk, fair=stale, **{**{name: getattr(stale, name) for name in FairForm.base_fields},
+                                                         "title": "改"})
+    assert codes(caught.value) == {"__all__": ["not_draft"]}
+    assert JobFair.objects.get(pk=stale.pk).status == FairStatus.CANCELLED
+
+
+@pytest.mark.parametrize("role, position, allowed", [
+    (StaffRole.CLERK, "s1", True), (StaffRole.ADMINISTRATOR, "s1", True), (StaffRole.ADMINISTRATOR, "city", True),
+    (StaffRole.CLERK, "c1", False), (StaffRole.OFFICIAL, "d1", False), (StaffRole.CLERK, "s2", False),
+])
+def test_the_workflow_says_who_publishes_a_street_fair(clerk, tree, role, position, allowed):
+    fair = draft_fair(clerk, tree.s1)
+    actor = make_staff(role, getattr(tree, position))
+    assert ("publish" in available_moves(actor, fair)) is allowed
+    if allowed:
+        assert services.fair_publish(actor=actor, fair=fair).status == FairStatus.PUBLISHED
+    else:
+        with pytest.raises(OutOfScope):
+            services.fair_publish(actor=actor, fair=fair)
+        assert JobFair.objects.get(pk=fair.pk).status == FairStatus.DRAFT
 
 
 # --- Employers joining ------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def test_the_unfiltered_search_page_runs_no_count(client, make):  # noqa: F811
 def test_the_search_page_is_phone_ready_and_labelled(client, make):  # noqa: F811
     make()
     page = client.get(SEARCH).content.decode()
-    assert 'name="viewport"' in page and "jobs-search.css" in page
+    assert 'name="viewport"' in page and "jobs/css/search.css" in page
     assert '<label for="id_q">' in page and 'role="search"' in page
     assert "<table" not in page  # results are cards, nothing to scroll sideways
 

@@ -1,6 +1,7 @@
 """How text and queries are cut for the Chinese keyword search (jobs/search.py); no database."""
 
-from jobs.search import query_runs, search_terms, tsquery_text, vacancy_search_text
+from jobs.search import vacancy_search_text
+from portal.textsearch import query_runs, search_terms, tsquery_text
 
 
 def test_a_cjk_run_is_cut_into_its_characters_then_its_bigrams():

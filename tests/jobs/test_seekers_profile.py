@@ -112,7 +112,7 @@ def test_profile_save_next_returns_to_a_local_page_only(client, tree, job_seeker
 
 def test_service_refuses_a_street_as_residence_and_a_middle_group_is_required(tree, job_seeker):
     with pytest.raises(ValidationError) as caught:
-        seeker_profile_save(account=job_seeker, area=tree.s1, education="none",
+        seeker_profile_save(actor=job_seeker, area=tree.s1, education="none",
                             wanted_occupations=[Occupation.objects.get(code="6")])
     assert caught.value.error_dict["area"][0].code == "level"
     assert caught.value.error_dict["wanted_occupations"][0].code == "level"
@@ -120,7 +120,7 @@ def test_service_refuses_a_street_as_residence_and_a_middle_group_is_required(tr
 
 def test_service_refuses_an_employer(tree, employer):
     with pytest.raises(PermissionDenied):
-        seeker_profile_save(account=employer, area=tree.c1)
+        seeker_profile_save(actor=employer, area=tree.c1)
 
 
 # --- API --------------------------------------------------------------------------------------

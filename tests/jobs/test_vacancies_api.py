@@ -234,3 +234,15 @@ def test_vacancy_endpoints_are_in_the_schema(api_client):
         assert path in paths, path
     assert set(paths[MINE]) >= {"get", "post"} and set(paths[MINE + "{id}/"]) >= {"get", "put", "patch"}
     assert "post" in paths[STAFF] and "400" in paths[STAFF]["post"]["responses"]
+
+
+def test_each_vacancy_lists_the_moves_its_reader_may_take(api_client, org, tree, district_clerk):
+    vacancy = VacancyFactory(employer=org, area=tree.c1, status=VacancyStatus.PENDING, published_at=None)
+    api_client.force_authenticate(org.account)
+    assert sorted(api_client.get(f"{MINE}{vacancy.pk}/").json()["moves"]) == ["close", "edit"]
+    api_client.force_authenticate(district_clerk)
+    assert sorted(api_client.get(f"{STAFF}{vacancy.pk}/").json()["moves"]) == ["close", "publish", "return"]
+    published = api_client.post(f"{STAFF}{vacancy.pk}/publish/").json()
+    assert published["moves"] == ["close"]
+    api_client.force_authenticate(make_staff(StaffRole.CLERK, tree.s1))
+    assert api_client.get(f"{STAFF}{vacancy.pk}/").json()["moves"] == []

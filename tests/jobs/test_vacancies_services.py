@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jobs import tasks
-from jobs.constants import CloseReason, EmployerStatus, JobsEvent, VacancyStatus
+from jobs.constants import VACANCY_WORKFLOW, CloseReason, EmployerStatus, JobsEvent, VacancyStatus
 from jobs.models import Vacancy
 from jobs.search import vacancy_search_text
 from jobs.services.vacancies import (
@@ -25,6 +25,7 @@ from portal.constants import StaffRole
 from portal.models import AuditEvent, StatusChange
 from portal.reference.models import Industry, Occupation
 from portal.scoping import OutOfScope
+from portal.workflow import available_moves, transition
 from tests.conftest import make_staff
 from tests.jobs.factories import EmployerFactory, VacancyFactory
 
@@ -258,6 +259,35 @@ def test_the_nightly_task_runs_the_expiry_service(tree, org):
     assert tasks.vacancies_expire.delay().get() == 0
 
 
-def test_the_nightly_task_is_in_the_beat_schedule(settings):
-    entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+def test_the_nightly_task_is_in_the_beat_schedule():
+    from portal.celery import app
+
+    entries = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "jobs.tasks.vacancies_expire" in entries
+
+
+def test_a_clerk_who_posted_a_vacancy_for_an_employer_leaves_its_review_to_another_clerk(tree, org):
+    poster = make_staff(StaffRole.CLERK, tree.d1)
+    vacancy = vacancy_post(actor=poster, employer=org, **vacancy_fields(tree))
+    assert not {"publish", "return"} & set(available_moves(poster, vacancy))
+    for review in (lambda: vacancy_publish(actor=poster, vacancy=vacancy),
+                   lambda: vacancy_return(actor=poster, vacancy=vacancy, reason="请补充")):
+        with pytest.raises(ValidationError) as caught:
+            review()
+        assert caught.value.code == "same_actor"
+    vacancy.refresh_from_db()
+    assert vacancy.status == VacancyStatus.PENDING
+    reviewer = make_staff(StaffRole.CLERK, tree.d1)
+    assert {"publish", "return", "close"} <= set(available_moves(reviewer, vacancy))
+    assert vacancy_publish(actor=reviewer, vacancy=vacancy).status == VacancyStatus.PUBLISHED
+
+
+def test_transition_itself_refuses_the_wrong_actor_whatever_the_caller(tree, org, district_clerk):
+    vacancy = VacancyFactory(employer=org, status=VacancyStatus.PENDING, published_at=None)
+    street_clerk = make_staff(StaffRole.CLERK, tree.s1)
+    with pytest.raises(OutOfScope):
+        transition(instance=vacancy, workflow=VACANCY_WORKFLOW, to=VacancyStatus.PUBLISHED, actor=street_clerk)
+    with pytest.raises(OutOfScope):  # the employer closes its own vacancy but does not publish it
+        transition(instance=vacancy, workflow=VACANCY_WORKFLOW, to=VacancyStatus.PUBLISHED, actor=org.account)
+    vacancy.refresh_from_db()
+    assert vacancy.status == VacancyStatus.PENDING

@@ -47,10 +47,11 @@ def payload(area, **overrides) -> dict:
 
 
 @pytest.fixture
-def seed_document(tree, city_official, seed_text):
+def seed_document(tree, city_official, city_admin, seed_text):
+    """Imported and sent for review by one city official, published by another reviewer."""
     document = policy_import(actor=city_official, text=seed_text, area=tree.city).document
     services.document_submit(actor=city_official, document=document)
-    return services.document_publish(actor=city_official, document=document)
+    return services.document_publish(actor=city_admin, document=document)
 
 
 # --- Public -------------------------------------------------------------------------------------
@@ -222,3 +223,31 @@ def test_courses_through_the_staff_api(tree, district_clerk, other_district_offi
                                                format="json")
     assert response.json()["status"] == "cancelled"
     assert TrainingCourse.objects.get().status_reason == "停办"
+
+
+def test_staff_documents_and_courses_list_the_moves_the_user_may_take(tree, district_clerk, district_official):
+    draft = PolicyDocumentFactory(area=tree.d1)
+    in_review = PolicyDocumentFactory(area=tree.d1, status=DocumentStatus.IN_REVIEW)
+    course = TrainingCourseFactory(area=tree.s1, status=CourseStatus.DRAFT)
+    assert client_for(district_clerk).get(f"{STAFF_DOCUMENTS}{draft.pk}/").json()["moves"] == [
+        "submit", "edit", "relate", "unrelate", "attach"]
+    rows = {row["id"]: row["moves"] for row in client_for(district_official).get(STAFF_DOCUMENTS).json()["results"]}
+    assert rows[in_review.pk] == ["publish", "return", "relate", "unrelate", "attach"]
+    assert "publish" not in rows[draft.pk]
+    response = client_for(district_clerk).post(f"{STAFF_DOCUMENTS}{draft.pk}/submit/", {}, format="json")
+    assert response.json()["moves"] == ["relate", "unrelate", "attach"]  # a clerk does not review
+    data = client_for(district_clerk).get(f"/api/staff/policy/courses/{course.pk}/").json()
+    assert data["moves"] == ["publish", "cancel", "edit"]
+
+
+def test_the_staff_list_with_its_moves_keeps_a_constant_query_count(tree, district_official):
+    PolicyDocumentFactory(area=tree.d1, status=DocumentStatus.IN_REVIEW)
+    client = client_for(district_official)
+    client.get(STAFF_DOCUMENTS)  # the user's grants are read once and kept on the user
+    with CaptureQueriesContext(connection) as small:
+        client.get(STAFF_DOCUMENTS)
+    for status in (DocumentStatus.DRAFT, DocumentStatus.IN_REVIEW, DocumentStatus.PUBLISHED) * 3:
+        PolicyDocumentFactory(area=tree.d1, status=status)
+    with CaptureQueriesContext(connection) as large:
+        rows = client.get(STAFF_DOCUMENTS).json()["results"]
+    assert len(rows) == 10 and len(large) == len(small)

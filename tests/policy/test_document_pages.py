@@ -27,10 +27,11 @@ def error_codes(form) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def seed_document(tree, city_official, seed_text):
+def seed_document(tree, city_official, city_admin, seed_text):
+    """Imported and sent for review by one city official, published by another reviewer."""
     document = policy_import(actor=city_official, text=seed_text, area=tree.city).document
     services.document_submit(actor=city_official, document=document)
-    return services.document_publish(actor=city_official, document=document)
+    return services.document_publish(actor=city_admin, document=document)
 
 
 def form_data(area, **overrides) -> dict:
@@ -85,11 +86,11 @@ def test_the_search_page_keeps_a_constant_query_count(client, tree):
 
 
 def test_the_document_page_shows_metadata_badge_related_documents_and_guides(client, tree, city_official,
-                                                                            seed_document):
+                                                                            city_admin, seed_document):
     newer = PolicyDocumentFactory(title="关于进一步完善就业服务的补充通知")
     services.relation_add(actor=city_official, document=newer, target=seed_document, kind="amends")
     services.document_submit(actor=city_official, document=newer)
-    services.document_publish(actor=city_official, document=newer)
+    services.document_publish(actor=city_admin, document=newer)
     response = client.get(reverse("policy:document-detail", args=[seed_document.pk]))
     html = response.content.decode()
     for text in ("银川市人民政府", "武政办〔2009〕138号", "2009-09-04", "政策参考", 'class="badge validity in_force"',
@@ -221,7 +222,7 @@ def test_editor_submits_reviewer_publishes_through_the_pages(client, tree, distr
 
 
 def test_editing_a_published_document_makes_a_pending_version_and_compare_shows_it_escaped(
-        client, tree, city_official):
+        client, tree, city_official, city_admin):
     document = PolicyDocumentFactory(published=True, body="第一条 原文。\n第二条 不变。")
     client.force_login(city_official)
     data = form_data(tree.city, title=document.title, document_number=document.document_number,
@@ -231,7 +232,10 @@ def test_editing_a_published_document_makes_a_pending_version_and_compare_shows_
     assert PolicyVersion.objects.filter(document=document).count() == 2
     response = client.get(reverse("staff-policy:document-detail", args=[document.pk]))
     assert response.context["pending_version"].number == 2
-    assert reverse("staff-policy:document-publish", args=[document.pk]) in response.content.decode()
+    publish = reverse("staff-policy:document-publish", args=[document.pk])
+    assert publish not in response.content.decode()  # the official who saved it does not publish it
+    client.force_login(city_admin)
+    assert publish in client.get(reverse("staff-policy:document-detail", args=[document.pk])).content.decode()
     compare = reverse("staff-policy:document-compare", args=[document.pk])
     for mode in ("unified", "side"):
         html = client.get(compare, {"a": 1, "b": 2, "mode": mode}).content.decode()

@@ -131,6 +131,47 @@ def test_draft_goes_to_review_then_a_reviewer_publishes_the_latest_version(tree,
     assert "就业" in PolicyDocument.objects.get(pk=document.pk).search_text
 
 
+def test_the_reviewer_who_sent_a_document_for_review_does_not_publish_it(tree, district_clerk, district_official,
+                                                                         city_official):
+    document = services.document_create(actor=district_clerk, **values(tree.d1))
+    services.document_submit(actor=district_official, document=document)
+    with pytest.raises(ValidationError) as caught:
+        services.document_publish(actor=district_official, document=document)
+    assert caught.value.code == "same_actor"
+    assert services.document_publish(actor=city_official, document=document).status == DocumentStatus.PUBLISHED
+
+
+def test_the_reviewer_who_wrote_the_version_does_not_publish_it(tree, district_clerk, district_official,
+                                                                city_official):
+    document = services.document_create(actor=district_official, **values(tree.d1))
+    services.document_submit(actor=district_clerk, document=document)
+    with pytest.raises(ValidationError) as caught:
+        services.document_publish(actor=district_official, document=document)
+    assert caught.value.code == "same_actor"
+    document = services.document_publish(actor=city_official, document=document)
+    # A change the reviewer saves to the published document waits for another reviewer too.
+    services.document_update(actor=district_official, document=document, **values(tree.d1, title="补充通知"))
+    with pytest.raises(ValidationError) as caught:
+        services.document_publish(actor=district_official, document=document)
+    assert caught.value.code == "same_actor"
+    document = services.document_publish(actor=city_official, document=document)
+    assert document.published_version.number == 2
+
+
+def test_wrong_role_or_tier_is_refused_by_the_service_itself_on_every_step(tree, district_clerk, street_clerk,
+                                                                           district_official):
+    document = services.document_create(actor=district_clerk, **values(tree.d1))
+    with pytest.raises(Http404):  # a street window does not send policy for review
+        services.document_submit(actor=street_clerk, document=document)
+    services.document_submit(actor=district_clerk, document=document)
+    with pytest.raises(Http404):  # a clerk edits but does not return
+        services.document_return(actor=district_clerk, document=document, reason="文号有误")
+    services.document_publish(actor=district_official, document=document)
+    with pytest.raises(Http404):  # nor repeal
+        services.document_repeal(actor=district_clerk, document=document, reason="废止")
+    assert PolicyDocument.objects.get(pk=document.pk).status == DocumentStatus.PUBLISHED
+
+
 def test_a_reviewer_returns_a_document_with_a_reason(tree, district_clerk, district_official):
     document = services.document_submit(actor=district_clerk,
                                         document=services.document_create(actor=district_clerk, **values(tree.d1)))
@@ -189,17 +230,17 @@ def test_a_reviewer_repeals_a_published_document_with_a_reason(tree, district_cl
 # --- Relations ---------------------------------------------------------------------------------
 
 
-def test_publishing_a_document_that_repeals_another_marks_the_other_repealed(tree, city_official):
+def test_publishing_a_document_that_repeals_another_marks_the_other_repealed(tree, city_official, city_admin):
     old = PolicyDocumentFactory(published=True, title="旧通知")
     new = services.document_create(actor=city_official, **values(tree.city))
     services.relation_add(actor=city_official, document=new, target=old, kind=RelationKind.REPEALS)
     old.refresh_from_db()
     assert old.status == DocumentStatus.PUBLISHED  # not before the new one is published
-    publish(new, city_official, city_official)
+    publish(new, city_official, city_admin)
     old.refresh_from_db()
     assert old.status == DocumentStatus.REPEALED and "武人社发〔2026〕3号" in old.status_reason
     change = StatusChange.objects.get(object_id=str(old.pk), to_status="repealed")
-    assert change.actor == city_official
+    assert change.actor == city_admin  # the reviewer who published the repealing document
 
 
 def test_a_published_document_that_gets_a_repeal_relation_repeals_at_once(tree, city_official):

@@ -23,10 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seed_document(tree, city_official, seed_text):
+def seed_document(tree, city_official, city_admin, seed_text):
+    """Imported and sent for review by one city official, published by another reviewer."""
     document = policy_import(actor=city_official, text=seed_text, area=tree.city).document
     documents.document_submit(actor=city_official, document=document)
-    return documents.document_publish(actor=city_official, document=document)
+    return documents.document_publish(actor=city_admin, document=document)
 
 
 def found(q="", full_text=True, **filters) -> list[int]:

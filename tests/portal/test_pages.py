@@ -1,10 +1,19 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.template import loader
+from django.test import Client
 from django.urls import reverse
 
+from portal import registry
 from portal.constants import AccountType, AuditEventType, StaffRole
 from portal.models import AuditEvent, RoleGrant, User
+from portal.registry import CLERK, Counter
+from portal.views import HomeView
 from tests.conftest import make_staff
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +41,8 @@ def test_sign_up_form_keeps_typed_values_on_error_and_logs_in_on_success(client)
     assert not User.objects.filter(username="xiaoming").exists()
 
     response = client.post(reverse("signup"), {**data, "password1": STRONG, "password2": STRONG})
-    assert response.status_code == 302
+    # Signing up logs in, so the new job seeker lands on their own page like after any login.
+    assert response.status_code == 302 and response["Location"] == reverse("me")
     user = User.objects.get(username="xiaoming")
     assert user.account_type == AccountType.JOB_SEEKER and user.full_name == "小明"
     assert client.get("/").context["user"] == user
@@ -170,6 +180,221 @@ def test_audit_page_lists_events_of_my_subtree_only(client, tree):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
+    html = response.content.decode()
+    assert not settings.DEBUG and "Traceback" not in html and "URLconf" not in html  # not Django's page
+    assert '<html lang="zh-hans">' in html and 'class="site-header"' in html
+    assert "<h1 id=\"error-title\">页面不存在</h1>" in html
+    assert f'href="{reverse("home")}"' in html  # a way home
+    search = re.search(r'<form class="search-again" method="get" action="([^"]+)"', html)
+    assert search and search.group(1) == reverse("jobs:search") and 'name="q"' in html
+    assert f'formaction="{reverse("policy:document-search")}"' in html
+    assert 'data-menu-button' in html  # the whole shell, navigation included
+
+
+def test_a_record_out_of_scope_gets_the_same_404_page(client, tree):
+    client.force_login(make_staff(StaffRole.ADMINISTRATOR, tree.d1))
+    other = make_staff(StaffRole.CLERK, tree.c3).role_grants.get()
+    response = client.get(reverse("staff:grant-detail", args=[other.pk]))
+    assert response.status_code == 404 and "<h1 id=\"error-title\">页面不存在</h1>" in response.content.decode()
+
+
+def test_a_forbidden_page_is_the_portals_403_with_the_reason_and_a_way_home(client, job_seeker):
+    client.force_login(job_seeker)
+    response = client.get(reverse("staff:workbench"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html and 'class="site-header"' in html and "Traceback" not in html
+    assert "<h1 id=\"error-title\">无权访问</h1>" in html
+    assert "此页面仅供服务窗口工作人员使用。" in html  # the reason the view gave, in Chinese
+    assert f'<a href="{reverse("me")}">前往我的主页</a>' in html  # the seeker's own home
+    assert job_seeker.display_name in html
+
+
+def test_a_server_error_is_the_portals_chinese_500_page(client, monkeypatch):
+    def broken(self, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(HomeView, "get_context_data", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "boom" not in html and "Traceback" not in html and "RuntimeError" not in html
+    assert '<html lang="zh-hans">' in html and 'class="site-header"' in html
+    assert "<h1 id=\"error-title\">服务暂时不可用</h1>" in html
+    assert f'href="{reverse("home")}"' in html and 'name="q"' in html
+    # Rendered without the request: no navigation, account links or forms that would need it.
+    assert "data-menu-button" not in html and "csrfmiddlewaretoken" not in html
+
+
+def test_the_500_page_renders_without_any_context():
+    """Django renders 500.html with an empty context (no request, user or navigation)."""
+    html = loader.get_template("500.html").render()
+    assert "服务暂时不可用" in html and f'href="{reverse("home")}"' in html
+    assert 'action="/i18n/setlang/"' not in html
+
+
+def test_an_expired_form_is_the_portals_csrf_page(job_seeker):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": job_seeker.username, "password": TEST_PASSWORD})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1 id=\"error-title\">表单已过期</h1>" in html and '<html lang="zh-hans">' in html
+    assert "CSRF" not in html and f'href="{reverse("home")}"' in html
+
+
+def test_a_bad_request_is_the_portals_400_page(client):
+    response = client.get("/", HTTP_HOST="not-allowed.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1 id=\"error-title\">请求有误</h1>" in html and '<html lang="zh-hans">' in html
+
+
+# --- The shell per role -------------------------------------------------------------------------
+
+
+def _landing(client, user) -> str:
+    response = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_each_role_lands_on_its_own_home_after_login(tree):
+    seeker = UserFactory(account_type=AccountType.JOB_SEEKER)
+    employer = UserFactory(account_type=AccountType.EMPLOYER)
+    superuser = UserFactory(account_type=AccountType.STAFF, is_superuser=True, is_staff=True)
+    assert _landing(Client(), seeker) == reverse("me")
+    assert _landing(Client(), employer) == reverse("jobs:employer-home")
+    assert _landing(Client(), superuser) == reverse("staff:workbench")
+    for role, area in ((StaffRole.CLERK, tree.c1), (StaffRole.CLERK, tree.s1), (StaffRole.CLERK, tree.d1),
+                       (StaffRole.OFFICIAL, tree.city), (StaffRole.ADMINISTRATOR, tree.d1)):
+        assert _landing(Client(), make_staff(role, area)) == reverse("staff:workbench"), (role, area)
+
+
+def test_a_login_asked_for_by_a_page_goes_back_to_that_page(client, job_seeker):
+    response = client.post(f"{reverse('login')}?next={reverse('password_change')}",
+                           {"username": job_seeker.username, "password": TEST_PASSWORD})
+    assert response["Location"] == reverse("password_change")
+
+
+@pytest.mark.parametrize("kind", ["job_seeker", "employer", "staff", "superuser"])
+def test_nobody_logged_in_sees_a_staff_login_link(client, tree, kind):
+    users = {
+        "job_seeker": lambda: UserFactory(account_type=AccountType.JOB_SEEKER),
+        "employer": lambda: UserFactory(account_type=AccountType.EMPLOYER),
+        "staff": lambda: make_staff(StaffRole.CLERK, tree.c1),
+        "superuser": lambda: UserFactory(account_type=AccountType.STAFF, is_superuser=True, is_staff=True),
+    }
+    client.force_login(users[kind]())
+    html = client.get("/").content.decode()
+    assert f"?next={reverse('staff:workbench')}" not in html and "工作人员登录" not in html
+    own_home = {"job_seeker": reverse("me"), "employer": reverse("jobs:employer-home")}.get(kind,
+                                                                                         reverse("staff:workbench"))
+    assert f'class="button" href="{own_home}"' in html
+
+
+def test_the_menu_button_controls_the_grouped_navigation(client, tree):
+    client.force_login(make_staff(StaffRole.ADMINISTRATOR, tree.d1))
+    response = client.get("/")
+    html = response.content.decode()
+    assert re.search(r'<button type="button" class="menu-button" aria-expanded="false" aria-controls="site-menu"',
+                     html)
+    assert '<div class="site-menu" id="site-menu">' in html
+    sections = response.context["nav_sections"]
+    assert [section["key"] for section in sections] == ["public", "staff", "admin"]
+    assert [item for section in sections for item in section["items"]] == response.context["nav_items"]
+    for section in sections:
+        assert f'<span class="nav-heading" id="nav-heading-{section["key"]}">{section["label"]}</span>' in html
+    assert '<script src="/static/portal/js/site.js"></script>' in html
+
+
+def test_a_job_seekers_menu_has_their_own_pages_in_a_group(client, job_seeker):
+    client.force_login(job_seeker)
+    sections = client.get("/").context["nav_sections"]
+    assert [section["key"] for section in sections] == ["public", "own", "admin"]
+    assert reverse("me") in [item["url"] for item in sections[1]["items"]]
+
+
+def test_the_own_page_lists_the_accounts_services(client, job_seeker):
+    client.force_login(job_seeker)
+    response = client.get(reverse("me"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    own = next(section for section in response.context["nav_sections"] if section["key"] == "own")
+    for item in own["items"]:
+        if item["url"] != reverse("me"):
+            assert f'<li><a href="{item["url"]}">{item["label"]}</a></li>' in html
+
+
+def test_staff_are_sent_from_the_own_page_to_the_workbench(client, tree):
+    client.force_login(make_staff(StaffRole.CLERK, tree.c1))
+    assert client.get(reverse("me"))["Location"] == reverse("staff:workbench")
+
+
+# --- The workbench's counters --------------------------------------------------------------------
+
+
+def test_workbench_shows_counters_with_work_as_cards_overdue_first_and_flagged(client, tree, monkeypatch):
+    monkeypatch.setitem(registry._registry.counters, "test.waiting", Counter(
+        key="test.waiting", label="测试待办", url_name="staff:grant-list", count=lambda user: 2, audiences=(CLERK,)))
+    monkeypatch.setitem(registry._registry.counters, "test.clear", Counter(
+        key="test.clear", label="测试已清", url_name="staff:audit-list", count=lambda user: 0, audiences=(CLERK,)))
+    client.force_login(make_staff(StaffRole.CLERK, tree.d1, username="plugin_clerk"))  # the plugin app's 7 overdue
+    response = client.get(reverse("staff:workbench"))
+    assert [c.key for c in response.context["counters_waiting"]][:2] == ["plugin.sample", "test.waiting"]
+    assert "test.clear" in [c.key for c in response.context["counters_clear"]]
+    html = response.content.decode()
+    cards = html[html.index('<ul class="counters">'):html.index("</ul>", html.index('<ul class="counters">'))]
+    assert cards.index('data-counter="plugin.sample"') < cards.index('data-counter="test.waiting"')
+    overdue = re.search(r'<li class="counter counter-overdue" data-counter="plugin.sample">\s*<a href="/plugin/">'
+                        r'<span class="counter-number">7</span>\s*<span class="counter-label">'
+                        r'<span class="counter-flag">已逾期</span>插件示例待办</span></a>', html)
+    assert overdue, cards
+    assert re.search(r'<li class="counter" data-counter="test.waiting">\s*<a href="/staff/accounts/">'
+                     r'<span class="counter-number">2</span>', html)
+    quiet = html[html.index('<ul class="counters quiet"'):]
+    assert 'data-counter="test.clear"' in quiet and 'href="/staff/audit/"' in quiet
+    assert "您负责的区域暂无待办事项。" not in html
+
+
+def test_workbench_says_so_when_nothing_waits(client, tree, monkeypatch):
+    monkeypatch.setattr(registry._registry, "counters", {"test.clear": Counter(
+        key="test.clear", label="测试已清", url_name="staff:audit-list", count=lambda user: 0, audiences=(CLERK,))})
+    client.force_login(make_staff(StaffRole.CLERK, tree.d1))
+    html = client.get(reverse("staff:workbench")).content.decode()
+    assert '<p class="empty all-clear">您负责的区域暂无待办事项。</p>' in html
+    assert '<ul class="counters">' not in html and 'data-counter="test.clear"' in html
+
+
+def test_workbench_tools_are_the_staff_and_administration_groups_of_the_menu(client, tree):
+    client.force_login(make_staff(StaffRole.ADMINISTRATOR, tree.d1))
+    response = client.get(reverse("staff:workbench"))
+    html = response.content.decode()
+    main = html[html.index("<main"):]
+    for section in response.context["nav_sections"]:
+        for item in section["items"]:
+            listed = f'<li><a href="{item["url"]}">{item["label"]}</a></li>' in main
+            assert listed == (section["key"] in ("staff", "admin") and not item["current"]), item
+
+
+# --- Tables on a phone -----------------------------------------------------------------------------
+
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def test_every_table_of_the_portal_scrolls_inside_its_own_box():
+    """The generic rule in site.css (cells keep room for five characters, the box scrolls) works for
+    tables inside a ``table-wrap``; a table outside one would widen the whole page on a phone."""
+    unwrapped = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r'<table class="table[ "]', text):
+            before = text[:match.start()]
+            opened, closed = before.count('<div class="table-wrap">'), before.count("</table>")
+            if opened <= closed:
+                unwrapped.append(f"{path.relative_to(TEMPLATES)}:{text.count(chr(10), 0, match.start()) + 1}")
+    assert unwrapped == []
 
 
 def test_pages_are_chinese_whatever_the_browser_asks_until_english_is_chosen(client, settings):

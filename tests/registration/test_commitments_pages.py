@@ -12,6 +12,7 @@ from jobs.constants import VacancyStatus
 from portal.constants import StaffRole
 from registration.constants import CommitmentStatus
 from registration.models import ReferralCommitment
+from registration.services.commitments import commitments_escalate
 from tests.conftest import make_staff
 from tests.jobs.factories import EmployerFactory, VacancyFactory
 from tests.registration.factories import PersonFactory
@@ -25,6 +26,7 @@ def test_the_queue_is_sorted_by_due_date_and_flags_overdue_and_escalated_ones(cl
     today = timezone.localdate()
     fresh = ReferralCommitmentFactory(area=tree.c1, due_on=today + datetime.timedelta(days=3))
     late = ReferralCommitmentFactory(area=tree.c1, due_on=today - datetime.timedelta(days=30), provisional=True)
+    commitments_escalate()
     client.force_login(staff["clerk@community"])
     response = client.get(reverse(QUEUE))
     rows = list(response.context["commitments"])
@@ -39,6 +41,7 @@ def test_street_queue_shows_overdue_ones_and_everything_on_request(client, staff
     today = timezone.localdate()
     fresh = ReferralCommitmentFactory(area=tree.c1, due_on=today + datetime.timedelta(days=3))
     late = ReferralCommitmentFactory(area=tree.c1, due_on=today - datetime.timedelta(days=1))
+    commitments_escalate()
     client.force_login(staff["clerk@street"])
     assert list(client.get(reverse(QUEUE)).context["commitments"]) == [late]
     assert list(client.get(reverse(QUEUE), {"show": "all"}).context["commitments"]) == [late, fresh]
@@ -101,3 +104,27 @@ def test_the_queue_keeps_a_constant_query_count(client, staff, tree, django_asse
         response = client.get(reverse(QUEUE))
     assert len(response.context["commitments"]) == 16
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_escalation_the_nightly_task_wrote_shows_on_the_case_and_the_commitment(client, staff, tree):
+    late = ReferralCommitmentFactory(area=tree.c1, due_on=timezone.localdate() - datetime.timedelta(days=30))
+    client.force_login(staff["clerk@community"])
+    case_url = reverse("staff-registration:case-detail", args=[late.case_id])
+    commitment_url = reverse("staff-registration:commitment-detail", args=[late.pk])
+    assert 'id="commitment-escalation"' not in client.get(case_url).content.decode()
+    commitments_escalate()
+    late.refresh_from_db()
+    for url in (case_url, commitment_url):
+        page = client.get(url).content.decode()
+        assert 'id="commitment-escalation"' in page and "flag-district" in page
+        assert timezone.localtime(late.escalated_at).strftime("%Y-%m-%d %H:%M") in page
+
+
+def test_the_refer_form_shows_only_to_who_may_meet_the_commitment(client, staff, tree):
+    commitment = approved_case(staff, PersonFactory(area=tree.c1)).commitment
+    url = reverse("staff-registration:commitment-detail", args=[commitment.pk])
+    client.force_login(staff["clerk@street"])
+    assert "refer" in client.get(url).context["moves"] and 'id="refer-title"' in client.get(url).content.decode()
+    ReferralCommitment.objects.filter(pk=commitment.pk).update(status=CommitmentStatus.CLOSED)
+    response = client.get(url)
+    assert not response.context["moves"] and 'id="refer-title"' not in response.content.decode()

@@ -186,6 +186,7 @@ def test_each_tier_queue_shows_its_own_and_escalated_commitments_sorted_by_due_d
     escalated = ReferralCommitmentFactory(area=tree.c1, due_on=today - datetime.timedelta(days=30))
     ReferralCommitmentFactory(area=tree.c1, status=CommitmentStatus.MET)
     ReferralCommitmentFactory(area=tree.c3, due_on=today - datetime.timedelta(days=30))  # another district
+    commitments_escalate()  # the queues read the escalation the nightly task writes
 
     def queue(position, **kwargs):
         return list(commitment_queue(fetched_by=staff[position], **kwargs))
@@ -202,24 +203,36 @@ def test_each_tier_queue_shows_its_own_and_escalated_commitments_sorted_by_due_d
 
 def test_nightly_escalation_records_one_event_per_step_and_reruns_without_duplicates(tree):
     commitment = ReferralCommitmentFactory(area=tree.c1, due_on=D(2025, 10, 21))
-    ReferralCommitmentFactory(area=tree.c1, due_on=D(2025, 10, 21), status=CommitmentStatus.MET)
-    assert commitments_escalate(today=D(2025, 10, 22)) == 1
-    assert commitments_escalate(today=D(2025, 10, 23)) == 0
-    assert commitments_escalate(today=D(2025, 10, 27)) == 1
-    assert commitments_escalate(today=D(2025, 10, 28)) == 0
+    met = ReferralCommitmentFactory(area=tree.c1, due_on=D(2025, 10, 21), status=CommitmentStatus.MET)
+
+    def level():
+        commitment.refresh_from_db()
+        return commitment.escalation_level
+
+    assert commitments_escalate(today=D(2025, 10, 22)) == 1 and level() == EscalationLevel.STREET
+    street_at = commitment.escalated_at
+    assert street_at is not None
+    assert commitments_escalate(today=D(2025, 10, 23)) == 0 and level() == EscalationLevel.STREET
+    assert commitment.escalated_at == street_at
+    assert commitments_escalate(today=D(2025, 10, 27)) == 1 and level() == EscalationLevel.DISTRICT
+    assert commitments_escalate(today=D(2025, 10, 28)) == 0 and level() == EscalationLevel.DISTRICT
     events = AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_ESCALATED, object_id=str(commitment.pk))
     assert sorted(e.new_values["level"] for e in events) == [1, 2]
     assert all(e.area_path == tree.c1.path for e in events)
+    met.refresh_from_db()
+    assert met.escalation_level == EscalationLevel.NONE
 
 
 def test_escalation_that_skipped_nights_records_both_steps(tree):
-    ReferralCommitmentFactory(area=tree.c1, due_on=timezone.localdate() - datetime.timedelta(days=40))
+    commitment = ReferralCommitmentFactory(area=tree.c1, due_on=timezone.localdate() - datetime.timedelta(days=40))
     assert escalate_task.delay().get() == 2
     assert escalate_task.delay().get() == 0
+    commitment.refresh_from_db()
+    assert commitment.escalation_level == EscalationLevel.DISTRICT
 
 
 def test_reconcile_recomputes_a_provisional_due_date_once_the_year_is_filled(staff, person):
-    from registration.models import HolidayDay
+    from portal.reference.models import HolidayDay
     from registration.services.commitments import commitments_recompute_provisional
 
     commitment = approved_case(staff, person, approved_on=D(2026, 12, 24)).commitment
@@ -232,3 +245,25 @@ def test_reconcile_recomputes_a_provisional_due_date_once_the_year_is_filled(sta
     assert AuditEvent.objects.filter(event_type=RegistrationEvent.COMMITMENT_DUE_CHANGED,
                                      object_id=str(commitment.pk)).count() == 1
     assert commitments_recompute_provisional() == 0
+
+
+def test_the_migration_takes_earlier_escalations_from_the_audit_trail_so_they_are_not_repeated(tree):
+    """Before escalation was a field, only audit rows recorded it (registration 0005 reads them once)."""
+    import importlib
+
+    from django.apps import apps
+
+    from portal.audit import audit_record
+
+    migration = importlib.import_module("registration.migrations.0005_commitment_escalation_state")
+    commitment = ReferralCommitmentFactory(area=tree.c1, due_on=timezone.localdate() - datetime.timedelta(days=40))
+    untouched = ReferralCommitmentFactory(area=tree.c1)
+    for level in (1, 2):
+        audit_record(event_type=RegistrationEvent.COMMITMENT_ESCALATED, actor=None, obj=commitment,
+                     new={"level": level})
+    migration.escalations_from_audit(apps, None)
+    commitment.refresh_from_db()
+    untouched.refresh_from_db()
+    assert commitment.escalation_level == EscalationLevel.DISTRICT and commitment.escalated_at is not None
+    assert untouched.escalation_level == EscalationLevel.NONE and untouched.escalated_at is None
+    assert commitments_escalate() == 0

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from registration.models import (
     EmploymentRegistration,
@@ -19,6 +20,9 @@ def test_registration_demo_data_covers_each_step_and_is_created_once():
     assert counts == (12, 10, 2, 6, 2)
     assert set(HardshipCase.objects.values_list("status", flat=True)) == {"intake", "street_reviewed", "approved"}
     assert all("*" in p.id_masked for p in Person.objects.all())
+    # The demo escalates overdue commitments as the nightly task would, so the queues show it.
+    overdue = ReferralCommitment.objects.filter(status="open", due_on__lt=timezone.localdate())
+    assert all(c.escalation_level > 0 and c.escalated_at for c in overdue)
     call_command("demo_data")
     assert (Person.objects.count(), UnemploymentRegistration.objects.count(), EmploymentRegistration.objects.count(),
             HardshipCase.objects.count(), ReferralCommitment.objects.count()) == counts

@@ -46,3 +46,12 @@ def test_bad_input_and_scope(staff, tree):
                            format="json").status_code == 404
     assert api(staff["administrator@district"]).get(BASE).status_code == 403
     assert FollowUpVisit.objects.get(pk=visit.pk).status == "scheduled"
+
+
+def test_a_scheduled_visit_offers_both_outcomes_and_a_recorded_one_none(staff, tree):
+    visit = FollowUpVisitFactory(area=tree.c1)
+    clerk = staff["clerk@street"]
+    assert api(clerk).get(f"{BASE}{visit.pk}/").json()["moves"] == ["record", "mark_missed"]
+    body = api(clerk).post(f"{BASE}{visit.pk}/record/", {"outcome": "missed", "notes": "电话停机"},
+                           format="json").json()
+    assert body["status"] == "missed" and body["moves"] == []

@@ -74,3 +74,27 @@ def test_who_may_see_and_decide(staff, tree, case, receiving):
                                            format="json").status_code == 404
     assert api(staff["official@district"]).get(BASE).status_code == 403
     assert CaseHandover.objects.get().status == "proposed"
+
+
+def test_the_receiver_is_offered_the_decision_and_the_sender_nothing(staff, tree, case, receiving):
+    handover_id = api(staff["clerk@district"]).post(BASE, {"case": case.pk, "to_district": tree.d2.code,
+                                                           "reason": "迁居"}, format="json").json()["id"]
+    assert api(receiving).get(f"{BASE}{handover_id}/").json()["moves"] == ["accept", "decline"]
+    assert api(staff["clerk@district"]).get(f"{BASE}{handover_id}/").json()["moves"] == []
+    assert [h["moves"] for h in api(receiving).get(BASE, {"box": "incoming"}).json()["results"]] == [
+        ["accept", "decline"]]
+
+
+def test_whoever_proposed_a_handover_does_not_decide_it(staff, tree, case):
+    """Maker ≠ checker: a clerk holding both districts proposes, and another clerk decides."""
+    from portal.models import RoleGrant
+
+    both = make_staff(StaffRole.CLERK, tree.d1)
+    RoleGrant.objects.create(user=both, role=StaffRole.CLERK, area=tree.d2)
+    handover_id = api(both).post(BASE, {"case": case.pk, "to_district": tree.d2.code, "reason": "迁居"},
+                                 format="json").json()["id"]
+    assert api(both).get(f"{BASE}{handover_id}/").json()["moves"] == []
+    response = api(both).post(f"{BASE}{handover_id}/accept/", {"handling_area": tree.c3.code}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["non_field_errors"][0]["code"] == "same_actor"
+    assert CaseHandover.objects.get().status == "proposed"

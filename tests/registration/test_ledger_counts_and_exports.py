@@ -190,7 +190,7 @@ def read_csv(response) -> list[list[str]]:
 
 def test_csv_export_is_masked_by_default_and_audited(tree, district_clerk, ledger_data):
     response = login(district_clerk).post(EXPORT, {"export-kind": "unemployed", "export-on": ON.isoformat(),
-                                                   "export-format": "csv"})
+                                                   "export-file_format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
     persons = [r.person for r in ledger_data["unemployed"]]
@@ -205,7 +205,7 @@ def test_csv_export_is_masked_by_default_and_audited(tree, district_clerk, ledge
 
 def test_full_numbers_only_on_the_explicit_option_and_audited_as_such(tree, district_clerk, ledger_data):
     response = login(district_clerk).post(EXPORT, {"export-kind": "hard_to_employ", "export-on": ON.isoformat(),
-                                                   "export-format": "csv", "export-full_numbers": "on"})
+                                                   "export-file_format": "csv", "export-full_numbers": "on"})
     rows = read_csv(response)
     assert {row[2] for row in rows[1:]} == {identity_decrypt(c.person.id_encrypted) for c in ledger_data["cases"]}
     assert AuditEvent.objects.get(event_type=AuditEventType.PERSONAL_DATA_EXPORTED).new_values["full_numbers"] is True
@@ -213,7 +213,7 @@ def test_full_numbers_only_on_the_explicit_option_and_audited_as_such(tree, dist
 
 def test_xlsx_export_opens_with_masked_numbers(tree, district_clerk, ledger_data):
     response = login(district_clerk).post(EXPORT, {"export-kind": "unemployed", "export-on": ON.isoformat(),
-                                                   "export-format": "xlsx"})
+                                                   "export-file_format": "xlsx"})
     assert response["Content-Disposition"].startswith("attachment") and ".xlsx" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
@@ -222,7 +222,7 @@ def test_xlsx_export_opens_with_masked_numbers(tree, district_clerk, ledger_data
 
 def test_export_of_an_area_outside_scope_is_refused_and_not_audited(tree, ledger_data):
     clerk = make_staff(StaffRole.CLERK, tree.c1)
-    response = login(clerk).post(EXPORT, {"export-area": tree.d1.code, "export-format": "csv",
+    response = login(clerk).post(EXPORT, {"export-area": tree.d1.code, "export-file_format": "csv",
                                           "export-full_numbers": "on"})
     assert response.status_code == 400 and "area" in response.context["export_form"].errors
     assert not AuditEvent.objects.filter(event_type=AuditEventType.PERSONAL_DATA_EXPORTED).exists()
@@ -230,7 +230,7 @@ def test_export_of_an_area_outside_scope_is_refused_and_not_audited(tree, ledger
 
 def test_export_cells_that_look_like_formulas_are_neutralised(tree, district_clerk):
     UnemploymentRegistrationFactory(person=PersonFactory(area=tree.c1, name="=HYPERLINK(1)"))
-    rows = read_csv(login(district_clerk).post(EXPORT, {"export-format": "csv"}))
+    rows = read_csv(login(district_clerk).post(EXPORT, {"export-file_format": "csv"}))
     assert rows[1][1] == "'=HYPERLINK(1)"
 
 

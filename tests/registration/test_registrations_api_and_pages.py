@@ -62,9 +62,11 @@ def test_api_confirm_reject_cancel(tree, clerk):
     pending = UnemploymentRegistrationFactory(person=PersonFactory(area=tree.c1), status=UnemploymentStatus.PENDING,
                                               applied_online=True)
     api = client_for(clerk)
+    assert api.get(f"{UNEMPLOYMENT}{pending.pk}/").json()["moves"] == ["confirm", "reject"]
     assert api.post(f"{UNEMPLOYMENT}{pending.pk}/reject/", {}, format="json").status_code == 400
     confirmed = api.post(f"{UNEMPLOYMENT}{pending.pk}/confirm/", {}, format="json")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "open"
+    assert confirmed.json()["moves"] == ["cancel"]
     again = api.post(f"{UNEMPLOYMENT}{pending.pk}/confirm/", {}, format="json")
     assert again.status_code == 400 and api_field_codes(again) == {"non_field_errors": ["invalid_transition"]}
     cancelled = api.post(f"{UNEMPLOYMENT}{pending.pk}/cancel/", {"cancel_reason": "moved_away"}, format="json")
@@ -143,5 +145,6 @@ def test_officials_read_but_cannot_confirm(tree, staff):
     pending = UnemploymentRegistrationFactory(person=PersonFactory(area=tree.c1), status=UnemploymentStatus.PENDING)
     official = staff["official@district"]
     page = login(official).get(f"{PAGES}{pending.pk}/")
-    assert page.status_code == 200 and not page.context["may_act"]
+    assert page.status_code == 200 and not page.context["moves"]
+    assert "confirm/" not in page.content.decode()
     assert client_for(official).post(f"{UNEMPLOYMENT}{pending.pk}/confirm/", {}, format="json").status_code == 404
