@@ -203,6 +203,10 @@ class Application(AreaOwnedModel):
         ordering = ["-applied_at", "-id"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        # The facts of a day (jobs.facts): applications made in a time range (and active seekers among
+        # them, index-only), hires of a day.
+        indexes = [models.Index(fields=["applied_at", "seeker"], name="application_applied_seeker"),
+                   models.Index(fields=["hired_on"], name="application_hired_on", condition=Q(hired_on__isnull=False))]
         constraints = [
             # Apply once: a second application to the same vacancy is refused by the database.
             models.UniqueConstraint(fields=["vacancy", "seeker"], name="application_once_per_vacancy"),
@@ -243,6 +247,9 @@ class Referral(AreaOwnedModel):
         ordering = ["-referred_at", "-id"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        # As for applications: referrals made in a time range, with their seekers; outcomes of a day.
+        indexes = [models.Index(fields=["referred_at", "seeker"], name="referral_referred_seeker"),
+                   models.Index(fields=["outcome_on"], name="referral_outcome_on", condition=Q(outcome_on__isnull=False))]
         constraints = [
             models.UniqueConstraint(fields=["seeker", "vacancy"], condition=Q(status=ReferralOutcome.PENDING),
                                     name="referral_one_pending_per_seeker_vacancy"),

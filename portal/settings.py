@@ -92,7 +92,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The portal's apps after the kernel; each plugs its URLs, navigation, schedule, audit event
 # types and counters in from its own AppConfig (portal/registry.py).
-PORTAL_APPS = ["jobs", "registration", "policy"]
+PORTAL_APPS = ["jobs", "registration", "policy", "subsidies", "analytics"]
 
 INSTALLED_APPS = [
     "portal",
@@ -217,7 +217,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Redis hands a task left unacknowledged this long (its worker died whole) to another worker: it must
+# outlast the longest task (CELERY_TASK_TIME_LIMIT). Workers look for such tasks every 100 s (kombu's
+# default), every second when the timeout is that short (the worker tests set CELERY_VISIBILITY_TIMEOUT).
+_visibility_timeout = int(env("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+if PRODUCTION and _visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than the task time limit (3600 s), "
+                               "or a task still running would be handed to a second worker.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout, **(
+    {"unacked_restore_interval": 1, "unacked_restore_throttle": 1} if _visibility_timeout < 100 else {})}
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 # Nightly work: each app registers its entries from its AppConfig (``portal.registry.register_schedule``).
@@ -279,3 +287,7 @@ LOGGING = {
 
 # Demo accounts share one documented password (see README); only the demo_data command uses it.
 DEMO_PASSWORD = env("DEMO_PASSWORD", "Wuhan@2026demo")
+
+# How an account is told about its records (portal/notifications.py): the site's own list now; an
+# SMS gateway is added here as another sender class.
+NOTIFICATION_SENDERS = ["portal.notifications.SiteSender"]

@@ -7,12 +7,13 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView, FormView, TemplateView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from portal import services
 from portal.audit import client_ip
@@ -22,6 +23,7 @@ from portal.context_processors import home_url_for, is_staff_member
 from portal.filters import AuditEventFilter, RoleGrantFilter
 from portal.forms import LoginForm, PortalPasswordChangeForm, SignUpForm, StaffAccountForm
 from portal.models import AuditEvent, RoleGrant
+from portal.notifications import notification_mark_read, notifications_of, unread_count
 from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.selectors import audit_history, own_page_panels, todo_counters, user_active_grants
@@ -219,3 +221,50 @@ class AuditEventListView(StaffScopedViewMixin, FilteredListView):
     def get_base_queryset(self):
         return AuditEvent.objects.select_related("actor", "area")
 
+
+
+# --- Notifications (portal/notifications.py) ----------------------------------------------------
+
+
+@scope_exempt("The signed-in account's own notifications.")
+class NotificationListView(LoginRequiredMixin, ListView):
+    """What the portal told this account, newest first; unread ones marked, each can be marked read."""
+
+    template_name = "portal/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return notifications_of(fetched_by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "unread": unread_count(self.request.user)}
+
+
+@scope_exempt("Marks the signed-in account's own notifications read.")
+class NotificationMarkReadView(LoginRequiredMixin, View):
+    """POST ``notification`` (an id) marks one read, nothing marks all; then back to the list, or to
+    the notification's link with ``open``."""
+
+    def post(self, request):
+        raw = request.POST.get("notification", "")
+        notification_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        if raw and notification_id is None:
+            raise Http404(_("Not found."))
+        notification_mark_read(actor=request.user, notification_id=notification_id)
+        if notification_id is not None and request.POST.get("open"):
+            link = notifications_of(fetched_by=request.user).filter(pk=notification_id).values_list(
+                "link", flat=True).first()
+            if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+                return redirect(link)
+        return redirect("notifications")
+
+
+@scope_exempt("The signed-in account's own unread count, for the header.")
+class NotificationCountView(View):
+    """``{"unread": n}``: the header asks after the page has loaded, so pages cost no query for it."""
+
+    def get(self, request):
+        response = JsonResponse({"unread": unread_count(request.user)})
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -140,6 +140,8 @@ class EmploymentRegistration(AreaOwnedModel):
         ordering = ["-started_on", "-id"]
         verbose_name = _("employment registration")
         verbose_name_plural = _("employment registrations")
+        # New employment of a day (registration.facts) reads the day's registrations by this.
+        indexes = [models.Index(fields=["started_on"], name="employment_started_on")]
         constraints = [
             models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                                    name="employment_period_ordered"),

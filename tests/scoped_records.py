@@ -40,4 +40,11 @@ SCOPED_RECORD_FACTORIES = {
     # documents, guides, windows and courses (kept beside their factories; imported here)
     **__import__("tests.policy.factories", fromlist=["POLICY_RECORD_FACTORIES"]).POLICY_RECORD_FACTORIES,
     # --- end policy ---
+    # --- subsidies ---
+    # applications, funds, payments, allocations … (kept beside their factories; imported here)
+    **__import__("tests.subsidies.factories", fromlist=["SUBSIDY_RECORD_FACTORIES"]).SUBSIDY_RECORD_FACTORIES,
+    # --- end subsidies ---
+    # --- analytics ---
+    **__import__("tests.analytics.factories", fromlist=["ANALYTICS_RECORD_FACTORIES"]).ANALYTICS_RECORD_FACTORIES,
+    # --- end analytics ---
 }

@@ -72,13 +72,20 @@ def browser():
             browser.close()
 
 
+def _aborted_by_navigation(request) -> bool:
+    """A script's background fetch (the header's unread count) that the browser cancelled because
+    the page moved on: not a failure of the page."""
+    return request.resource_type in ("fetch", "xhr") and "ERR_ABORTED" in (request.failure or "")
+
+
 def _open_page(browser, options: dict):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     log = PageLog()
     page.on("request", lambda request: log.requests.append(request.url))
-    page.on("requestfailed", lambda request: log.failed.append(f"{request.url}: {request.failure}"))
+    page.on("requestfailed", lambda request: _aborted_by_navigation(request)
+            or log.failed.append(f"{request.url}: {request.failure}"))
     page.on("response", lambda response: response.status >= 400
             and log.http_errors.append(f"{response.status} {response.url}"))
     page.on("console", lambda message: message.type == "error"

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 def test_jobs_demo_data_is_created_once_and_scales(capsys):
     call_command("demo_data")
     counts = (Employer.objects.count(), Vacancy.objects.count(), JobFair.objects.count(), Agency.objects.count())
-    assert counts[0] == 6 and counts[1] >= 30 and counts[2] == 1 and counts[3] == 3
+    # Six employers of the market's demo; the subsidies demo may add the employer of a graduate hire.
+    assert counts[0] >= 6 and counts[1] >= 30 and counts[2] == 1 and counts[3] == 3
     assert Vacancy.objects.public().count() >= 20
     assert SeekerProfile.objects.filter(account__username="seeker").exists()
     assert all(v.search_text for v in Vacancy.objects.all())

@@ -3,47 +3,26 @@
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 
 import pytest
-from celery import Celery
-from django.db import connection
 
 from portal.constants import AuditEventType, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
+from tests.celery_worker import Workers
 from tests.conftest import make_staff
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def worker(committed_tree):
-    """A worker process on its own queue, reading the test database; yields a client app."""
-    broker = os.environ["TEST_REDIS_URL"]
-    queue = f"portal-test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_ENVIRONMENT": "test",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}", "REDIS_URL": broker}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-P", "solo", "-Q", queue, "-l", "warning",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    client = Celery("portal-test-client", broker=broker, backend=broker)
+    """A worker process on its own queue, reading the test database; yields a client app and the queue."""
+    workers = Workers()
+    workers.start()
     try:
-        yield client, queue
+        yield workers.client, workers.queue
     finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output)  # shown by pytest only when the test fails
+        workers.stop()  # its output is shown by pytest only when the test fails
 
 
 def test_nightly_grant_expiry_runs_on_a_real_worker_and_reruns_without_duplicates(worker):

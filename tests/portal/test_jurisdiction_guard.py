@@ -54,14 +54,24 @@ def _main_content(response) -> str:
     return body[start:end] if start != -1 and end != -1 else body
 
 
+def _ids(data):
+    """Every ``id`` in a JSON answer, however nested (a page of rows, a table inside a report)."""
+    if isinstance(data, dict):
+        if "id" in data:
+            yield data["id"]
+        for value in data.values():
+            yield from _ids(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _ids(value)
+
+
 def _lists(response, record) -> bool:
     """Does a list response show the record?"""
     if response.status_code != 200:
         return False
     if response.headers.get("Content-Type", "").startswith("application/json"):
-        data = response.json()
-        rows = data.get("results", data) if isinstance(data, dict) else data
-        return record.pk in {row.get("id") for row in rows}
+        return record.pk in set(_ids(response.json()))
     object_list = response.context.get("object_list") if response.context else None
     if object_list is not None:
         return record.pk in {obj.pk for obj in object_list}

@@ -54,6 +54,13 @@ def test_production_refuses_to_start_without_postgresql_and_redis(name, value, m
     assert result.returncode != 0 and message in result.stderr
 
 
+def test_production_refuses_a_visibility_timeout_a_running_task_could_outlast():
+    """Redis would hand a task still running to a second worker: the same nightly work twice at once."""
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(50),
+                                 "CELERY_VISIBILITY_TIMEOUT": "600"})
+    assert result.returncode != 0 and "CELERY_VISIBILITY_TIMEOUT must be longer" in result.stderr
+
+
 def test_production_refuses_an_encryption_key_that_is_no_fernet_key():
     result = _manage("check", **{**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(50),
                                  "PERSONAL_DATA_ENCRYPTION_KEY": "too-short"})

@@ -53,6 +53,6 @@ def harness(model: str):
 
 
 def load_all() -> dict[str, Harness]:
-    from tests.workflows import jobs_events, jobs_market, policy, registration  # noqa: F401 - they register themselves
+    from tests.workflows import jobs_events, jobs_market, policy, registration, subsidies, subsidies_payments  # noqa: F401,E501 - they register themselves
 
     return HARNESSES
