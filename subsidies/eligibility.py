@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext, trans_real
 
 from jobs.constants import EmployerStatus, LicenceStatus
 from jobs.models import Agency, Employer
@@ -106,6 +110,58 @@ def month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+@functools.lru_cache(maxsize=64)
+def _share(text: str) -> Fraction:
+    """A version's share (validated text such as "2/3"), read once, not once per claim."""
+    return parse_fraction(text)
+
+
+RECORD_LANGUAGE = "zh-hans"
+# While ``assess`` words its findings: the record language's catalogue and the wordings read from it.
+_wording: ContextVar = ContextVar("subsidies_eligibility_wording", default=None)
+_record_wording: tuple[Any, dict[str, str]] | None = None
+
+
+def _record_catalogue() -> tuple[Any, dict[str, str]] | None:
+    """The record language's catalogue and the wordings already read from it (emptied when Django
+    loads the catalogue again)."""
+    global _record_wording
+    if not settings.USE_I18N:
+        return None
+    catalogue = trans_real.translation(RECORD_LANGUAGE)
+    if _record_wording is None or _record_wording[0] is not catalogue:
+        _record_wording = (catalogue, {})
+    return _record_wording
+
+
+def _(message: str) -> str:
+    """A rule's wording in the record's language. ``assess`` hands the language's catalogue over and
+    each wording is read from it once: ``gettext`` looks up the active language first, which costs
+    more than the translation itself, and a payment cycle words hundreds of thousands of findings."""
+    wording = _wording.get()
+    if wording is None:
+        return gettext(message)
+    catalogue, known = wording
+    text = known.get(message)
+    if text is None:
+        text = known[message] = catalogue.gettext(message)
+    return text
+
+
+def filter_ids(queryset: QuerySet, name: str, ids: Iterable[int]) -> QuerySet:
+    """``queryset`` limited to rows whose ``name`` (a column's attribute, e.g. ``person_id``) is one of
+    ``ids``. On PostgreSQL the ids go as one array parameter (``= ANY(%s)``): ``name__in`` makes a
+    parameter of each, which Django prepares one by one and the server parses one by one, a large
+    share of a city-wide payment cycle's time."""
+    ids = list(ids)
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{name}__in": ids})
+    meta = queryset.model._meta
+    column = connection.ops.quote_name(meta.get_field(name).column)
+    return queryset.extra(where=[f"{connection.ops.quote_name(meta.db_table)}.{column} = ANY(%s::bigint[])"],
+                          params=[ids])
+
+
 # --- The facts the rules read ------------------------------------------------------------------
 #
 # The rules read a person's approved hard-to-employ cases, employment registrations and the months
@@ -145,12 +201,12 @@ class GrantFact:
 
 
 def _approved_cases(person_ids: Iterable[int]) -> dict[int, list[CaseFact]]:
-    rows = list(HardshipCase.objects.filter(person_id__in=person_ids, status=HardshipStatus.APPROVED)
+    rows = list(filter_ids(HardshipCase.objects.filter(status=HardshipStatus.APPROVED), "person_id", person_ids)
                 .values_list("pk", "person_id", "approved_on", "submitted_at"))
     categories: dict[int, list[str]] = {}
     if rows:
         through = HardshipCase.categories.through
-        for case_id, code in (through.objects.filter(hardshipcase_id__in=[row[0] for row in rows])
+        for case_id, code in (filter_ids(through.objects.all(), "hardshipcase_id", [row[0] for row in rows])
                               .values_list("hardshipcase_id", "hardshipcategory_id")):
             categories.setdefault(case_id, []).append(code)
     found: dict[int, list[CaseFact]] = {}
@@ -164,7 +220,7 @@ def _approved_cases(person_ids: Iterable[int]) -> dict[int, list[CaseFact]]:
 def _employments(person_ids: Iterable[int]) -> dict[int, list[EmploymentFact]]:
     found: dict[int, list[EmploymentFact]] = {}
     for pk, person_id, kind, started_on, ended_on, employer_id in (
-            EmploymentRegistration.objects.filter(person_id__in=person_ids)
+            filter_ids(EmploymentRegistration.objects.all(), "person_id", person_ids)
             .values_list("pk", "person_id", "kind", "started_on", "ended_on", "employer_id")):
         found.setdefault(person_id, []).append(EmploymentFact(pk, kind, started_on, ended_on, employer_id))
     return found
@@ -176,8 +232,9 @@ def _grants(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Gran
     found: dict[tuple[int, int], list[GrantFact]] = {pair: [] for pair in pairs}
     if not pairs:
         return found
-    rows = (Application.objects.filter(programme_id__in={p for p, _person in pairs},
-                                       person_id__in={person for _p, person in pairs}, status__in=GRANTED_STATUSES)
+    rows = (filter_ids(Application.objects.filter(programme_id__in={p for p, _person in pairs},
+                                                  status__in=GRANTED_STATUSES),
+                       "person_id", {person for _p, person in pairs})
             .values_list("pk", "programme_id", "person_id", "period_start", "period_end"))
     for pk, programme_id, person_id, start, end in rows:
         if (programme_id, person_id) in found:
@@ -352,7 +409,7 @@ class _Rules:
         ok = claim.basis_fen > 0
         self.add("contributions_paid", ok, _("Contributions paid: %(amount)s yuan a month.")
                  % {"amount": yuan(claim.basis_fen)} if ok else _("Give the contributions actually paid per month."))
-        share = parse_fraction(self.params["share"])
+        share = _share(self.params["share"])
         monthly = min(share_of(claim.basis_fen, share.numerator, share.denominator), self.params["monthly_cap_fen"])
         return months, monthly
 
@@ -447,9 +504,14 @@ def assess(*, version: ProgrammeVersion, claim: Claim, today: datetime.date | No
     ``facts`` (``EligibilityFacts.load``) are the registration facts of many claims loaded at once;
     without them the claim's own are read (a few queries). The rules are the same either way."""
     kind = version.programme.kind
-    with translation.override("zh-hans"):
+    # The findings are worded through the language's catalogue (``_``), not by activating the
+    # language for each claim: a payment cycle assesses thousands.
+    token = _wording.set(_record_catalogue())
+    try:
         rules = _Rules(version, claim, facts)
         months, monthly = getattr(rules, kind)()
+    finally:
+        _wording.reset(token)
     if kind in RECURRING_KINDS:
         amount = monthly * months
     elif kind == ProgrammeKind.JOB_REFERRAL:

@@ -27,7 +27,6 @@ time. The cycle is closed by the system when no line awaits the bank any more.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
 import re
@@ -35,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
@@ -61,7 +61,7 @@ from subsidies.constants import (
     PaymentStatus,
     SubsidiesEvent,
 )
-from subsidies.eligibility import EligibilityFacts, assess, claim_of, month_end
+from subsidies.eligibility import Claim, EligibilityFacts, assess, filter_ids, month_end
 from subsidies.models import Application, FundEntry, Payment, PaymentCycle, Programme, ProgrammeVersion
 from subsidies.money import fen_from_yuan, yuan
 from subsidies.services.funds import fund_pay
@@ -89,10 +89,14 @@ def monthly_maximum(version: ProgrammeVersion) -> int | None:
 
 def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """The first days of the months from ``first``'s to ``last``'s, both included."""
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    months, year, month = [], first.year, first.month
+    last_year, last_month = last.year, last.month
+    while year < last_year or (year == last_year and month <= last_month):
+        months.append(datetime.date(year, month, 1))
+        if month == 12:
+            year, month = year + 1, 1
+        else:
+            month += 1
     return months
 
 
@@ -158,7 +162,63 @@ def _cycle_for_update(*, programme: Programme, month: datetime.date, district: A
         return PaymentCycle.objects.select_for_update().get(programme=programme, month=month, area=district)
 
 
-def _candidates(programme: Programme, month: datetime.date, districts: list[Area]) -> list[Application]:
+class _Person(NamedTuple):
+    """What the rules of the recurring programmes read of a person (``eligibility._Rules``)."""
+
+    pk: int
+    birth_date: datetime.date
+    sex: str
+    original_retirement_age: int | None
+    education: str
+
+
+class _Employer(NamedTuple):
+    pk: int
+    status: str
+
+
+class _Agency(NamedTuple):
+    pk: int
+    status: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+
+
+class _Candidate(NamedTuple):
+    """An application that may be owed a month: what the cycle and the rules read of it, from one
+    row (a model instance per application, person, employer and agency was a large share of a
+    city-wide cycle's time). The person, employer and agency stand in for the models in the claim:
+    the rules of the recurring programmes read these attributes only, and run no query with them."""
+
+    pk: int
+    version_id: int
+    person_id: int
+    area_id: str
+    area_path: str
+    applied_on: datetime.date
+    period_start: datetime.date
+    period_end: datetime.date
+    basis_fen: int
+    loan_term_months: int | None
+    details: dict
+    monthly_amount_fen: int | None
+    amount_fen: int
+    payee_name: str
+    payee_account: str
+    person: _Person
+    employer: _Employer | None
+    agency: _Agency | None
+
+
+_CANDIDATE_COLUMNS = (
+    "pk", "version_id", "person_id", "area_id", "area_path", "applied_on", "period_start", "period_end",
+    "basis_fen", "loan_term_months", "details", "monthly_amount_fen", "granted", "payee_name", "payee_account",
+    "person__birth_date", "person__sex", "person__original_retirement_age", "person__education",
+    "employer_id", "employer__status", "agency_id", "agency__status", "agency__valid_from", "agency__valid_to",
+)
+
+
+def _candidates(programme: Programme, month: datetime.date, districts: list[Area]) -> list[_Candidate]:
     """Applications of the districts that may be owed a month up to ``month``: approved or being paid,
     their period begun by then (whether each is owed, and eligible, is decided next)."""
     where = Q()
@@ -167,15 +227,26 @@ def _candidates(programme: Programme, month: datetime.date, districts: list[Area
     # Applications whose lines (pending or paid) already reach the approved amount are done for good.
     committed = (Payment.objects.filter(application=OuterRef("pk")).exclude(status=PaymentStatus.FAILED)
                  .order_by().values("application").annotate(total=Sum("amount_fen")).values("total"))
-    return list(Application.objects.filter(where, programme=programme, status__in=PAID_STATUSES,
-                                           period_start__lte=month_end(month))
-                .annotate(committed=Coalesce(Subquery(committed), 0),
-                          granted=Coalesce("amount_approved_fen", "amount_requested_fen"))
-                .filter(committed__lt=F("granted"))
-                # The person, employer and agency are read by the rules (one query, not one per line);
-                # the eligibility record kept at the decision is not, and is the largest column.
-                .select_related("person", "employer", "agency").defer("eligibility")
-                .order_by("area_path", "id"))
+    # One row each, with the person, employer and agency the rules read (one query, not one per line).
+    rows = (Application.objects.filter(where, programme=programme, status__in=PAID_STATUSES,
+                                       period_start__lte=month_end(month))
+            .annotate(committed=Coalesce(Subquery(committed), 0),
+                      granted=Coalesce("amount_approved_fen", "amount_requested_fen"))
+            .filter(committed__lt=F("granted"))
+            .order_by("area_path", "id")
+            .values_list(*_CANDIDATE_COLUMNS))
+    return [_Candidate(*row[:15], _Person(row[2], *row[15:19]),
+                       None if row[19] is None else _Employer(row[19], row[20]),
+                       None if row[21] is None else _Agency(*row[21:25]))
+            for row in rows]
+
+
+def _claim_of(candidate: _Candidate, until: datetime.date) -> Claim:
+    """What the application states (as ``eligibility.claim_of``), for its period up to ``until``."""
+    return Claim(person=candidate.person, period_start=candidate.period_start, period_end=until,
+                 applied_on=candidate.applied_on, basis_fen=candidate.basis_fen,
+                 loan_term_months=candidate.loan_term_months, employer=candidate.employer,
+                 agency=candidate.agency, details=dict(candidate.details), exclude_application=candidate.pk)
 
 
 @dataclass
@@ -188,21 +259,31 @@ class _Ledger:
     reserved_fen: dict[int, int]
 
     @classmethod
-    def load(cls, applications: list[Application]) -> _Ledger:
+    def load(cls, applications: list[_Candidate]) -> _Ledger:
         ids = [application.pk for application in applications]
         months: dict[int, set[datetime.date]] = defaultdict(set)
         committed: dict[int, int] = defaultdict(int)
         pending: dict[int, int] = defaultdict(int)
-        lines = (Payment.objects.filter(application_id__in=ids).exclude(status=PaymentStatus.FAILED)
-                 .values_list("application_id", "month", "status", "amount_fen"))
-        for application_id, month, status, amount in lines:
-            months[application_id].add(month)
-            committed[application_id] += amount
-            if status == PaymentStatus.PENDING:
-                pending[application_id] += amount
+        lines = filter_ids(Payment.objects.exclude(status=PaymentStatus.FAILED), "application_id", ids).order_by()
+        if connection.vendor == "postgresql":  # one row per application, not one per line
+            for application_id, paid_months, total, pending_total in (
+                    lines.values("application_id")
+                    .annotate(months=ArrayAgg("month"), total=Sum("amount_fen"),
+                              pending=Sum("amount_fen", filter=Q(status=PaymentStatus.PENDING)))
+                    .values_list("application_id", "months", "total", "pending")):
+                months[application_id].update(paid_months)
+                committed[application_id] += total
+                pending[application_id] += pending_total or 0
+        else:
+            for application_id, month, status, amount in lines.values_list("application_id", "month", "status",
+                                                                            "amount_fen"):
+                months[application_id].add(month)
+                committed[application_id] += amount
+                if status == PaymentStatus.PENDING:
+                    pending[application_id] += amount
         reserved: dict[int, int] = defaultdict(int)
         sign = {FundEntryKind.RESERVED: 1, FundEntryKind.PAID: -1, FundEntryKind.RELEASED: -1}
-        entries = (FundEntry.objects.filter(application_id__in=ids, kind__in=list(sign))
+        entries = (filter_ids(FundEntry.objects.filter(kind__in=list(sign)), "application_id", ids)
                    .values_list("application_id", "kind").annotate(total=Sum("amount_fen")).order_by())
         for application_id, kind, total in entries:
             reserved[application_id] += sign[kind] * total
@@ -247,11 +328,11 @@ def _insert_lines(cycle: PaymentCycle, lines: list[_Line]) -> None:
             cursor.execute(statement, [cycle.pk, PaymentStatus.PENDING, *(list(values) for values in zip(*batch))])
 
 
-def _reasons_left_out(application: Application, reasons: list[str], codes: list[str]) -> dict:
+def _reasons_left_out(application: _Candidate, reasons: list[str], codes: list[str]) -> dict:
     return {"application": application.pk, "reasons": reasons, "codes": codes}
 
 
-def _lines_of(*, applications: list[Application], month: datetime.date, ledger: _Ledger,
+def _lines_of(*, applications: list[_Candidate], month: datetime.date, ledger: _Ledger,
               facts: EligibilityFacts, versions: dict[int, ProgrammeVersion], today: datetime.date
               ) -> tuple[list[_Line], list[dict]]:
     """The new lines of the month's cycle (not yet written), and who is left out and why."""
@@ -265,7 +346,7 @@ def _lines_of(*, applications: list[Application], month: datetime.date, ledger: 
         if not owed:
             continue
         version = versions[application.version_id]
-        claim = dataclasses.replace(claim_of(application), period_end=until)
+        claim = _claim_of(application, until)
         assessment = assess(version=version, claim=claim, today=today, facts=facts)
         if not assessment.eligible:
             failing = [finding for finding in assessment.findings if not finding.ok]
@@ -318,7 +399,7 @@ def _generate(*, programme: Programme, month: datetime.date, districts: list[Are
                 ProgrammeVersion.objects.filter(pk__in={a.version_id for a in candidates}).select_related("programme")}
     facts = EligibilityFacts.load(person_ids={a.person_id for a in candidates},
                                   programme_person_pairs={(programme.pk, a.person_id) for a in candidates})
-    by_district: dict[str, list[Application]] = defaultdict(list)
+    by_district: dict[str, list[_Candidate]] = defaultdict(list)
     for application in candidates:
         by_district[application.area_path[:len(districts[0].path)]].append(application)
     results = []

@@ -253,21 +253,28 @@ def _closing(actor: User | None, note: str):
     return release
 
 
-@transaction.atomic
-def application_return(*, actor: User, application: Application, reason_code: str, remark: str) -> Application:
-    """Return for correction, with a reason and a remark: the applicant (or the window that entered it)
-    corrects it and sends it again; its history is kept. Anything reserved is released."""
+def _reason_and_remark(reason_code: str, remark: str, *, required_message) -> tuple[str, str]:
+    """A closing decision's reason code and remark, both checked: every error at once."""
     errors = {}
     try:
         reason_code = _reason(reason_code)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     try:
-        remark = _remark(remark, required_message=_("Say what the applicant must correct."))
+        remark = _remark(remark, required_message=required_message)
     except ValidationError as exc:
         errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
+    return reason_code, remark
+
+
+@transaction.atomic
+def application_return(*, actor: User, application: Application, reason_code: str, remark: str) -> Application:
+    """Return for correction, with a reason and a remark: the applicant (or the window that entered it)
+    corrects it and sends it again; its history is kept. Anything reserved is released."""
+    reason_code, remark = _reason_and_remark(reason_code, remark,
+                                             required_message=_("Say what the applicant must correct."))
 
     def check(row: Application) -> dict:
         _closing(actor, remark)(row)
@@ -283,17 +290,8 @@ def application_return(*, actor: User, application: Application, reason_code: st
 @transaction.atomic
 def application_reject(*, actor: User, application: Application, reason_code: str, remark: str) -> Application:
     """Not approved, with a reason and a remark. Anything reserved is released."""
-    errors = {}
-    try:
-        reason_code = _reason(reason_code)
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    try:
-        remark = _remark(remark, required_message=_("Give the remark that explains the rejection."))
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
+    reason_code, remark = _reason_and_remark(reason_code, remark,
+                                             required_message=_("Give the remark that explains the rejection."))
 
     def check(row: Application) -> dict:
         _closing(actor, remark)(row)

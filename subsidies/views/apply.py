@@ -153,17 +153,23 @@ class MyApplicationListView(LoginRequiredMixin, ListView):
                 "statuses": ApplicationStatus.choices, "status": self.request.GET.get("status", "")}
 
 
-def _render_my_application(request, application, *, correct_form=None, document_form=None, note_form=None,
-                           failed=None, status=200):
+def _render_application(request, application, template, *, correct_form=None, document_form=None,
+                        note_form=None, failed=None, status=200):
+    """An application's page for its applicant or its window: the timeline, what is missing and the
+    forms of the moves the viewer may take (``failed`` names the one whose form came back)."""
     page = application_page(application=application)
     moves = available_moves(request.user, application)
     if "correct" in moves and correct_form is None:
         correct_form = CorrectForm(kind=application.programme.kind, initial=CorrectForm.initial_for(application))
-    return render(request, "subsidies/apply/my_detail.html", {
+    return render(request, template, {
         "application": application, "page": page, "moves": moves,
         "correct_form": correct_form if "correct" in moves else None,
         "document_form": document_form or (DocumentForm() if "add_document" in moves else None),
         "note_form": note_form or NoteForm(), "failed": failed}, status=status)
+
+
+def _render_my_application(request, application, **forms):
+    return _render_application(request, application, "subsidies/apply/my_detail.html", **forms)
 
 
 class OwnApplicationMixin(LoginRequiredMixin):
@@ -305,17 +311,8 @@ class WindowApplyView(WindowMixin, View):
         return self.render_form(form)
 
 
-def _render_window_application(request, application, *, correct_form=None, document_form=None, note_form=None,
-                               failed=None, status=200):
-    page = application_page(application=application)
-    moves = available_moves(request.user, application)
-    if "correct" in moves and correct_form is None:
-        correct_form = CorrectForm(kind=application.programme.kind, initial=CorrectForm.initial_for(application))
-    return render(request, "subsidies/apply/window_application.html", {
-        "application": application, "page": page, "moves": moves,
-        "correct_form": correct_form if "correct" in moves else None,
-        "document_form": document_form or (DocumentForm() if "add_document" in moves else None),
-        "note_form": note_form or NoteForm(), "failed": failed}, status=status)
+def _render_window_application(request, application, **forms):
+    return _render_application(request, application, "subsidies/apply/window_application.html", **forms)
 
 
 class WindowApplicationMixin(WindowMixin):

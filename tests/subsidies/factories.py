@@ -47,6 +47,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
         django_get_or_create = ["code"]
+        skip_postgeneration_save = True  # the version hook saves its own row; the programme is unchanged
 
     kind = ProgrammeKind.SOCIAL_INSURANCE
     code = factory.LazyAttribute(lambda o: o.kind.replace("_", "-"))
