@@ -134,6 +134,9 @@ def _record_catalogue() -> tuple[Any, dict[str, str]] | None:
     return _record_wording
 
 
+_UNWORDED = object()  # ``assess(..., explain=False)``: the verdict only, findings left in their message ids
+
+
 def _(message: str) -> str:
     """A rule's wording in the record's language. ``assess`` hands the language's catalogue over and
     each wording is read from it once: ``gettext`` looks up the active language first, which costs
@@ -141,6 +144,8 @@ def _(message: str) -> str:
     wording = _wording.get()
     if wording is None:
         return gettext(message)
+    if wording is _UNWORDED:
+        return message
     catalogue, known = wording
     text = known.get(message)
     if text is None:
@@ -264,15 +269,20 @@ class EligibilityFacts:
 class _Rules:
     """One assessment: collects findings in Chinese (the record's language) with their codes."""
 
-    def __init__(self, version: ProgrammeVersion, claim: Claim, facts: EligibilityFacts | None = None):
+    def __init__(self, version: ProgrammeVersion, claim: Claim, facts: EligibilityFacts | None = None, *,
+                 explain: bool = True):
         self.version, self.claim, self.params = version, claim, version.parameters
         self.facts = facts
+        self.explain = explain  # record the inputs (and, through ``_``, word the findings)
         self.findings: list[Finding] = []
-        self.inputs: dict[str, Any] = {
-            "person": claim.person.pk, "birth_date": claim.person.birth_date.isoformat(), "sex": claim.person.sex,
-            "period_start": claim.period_start.isoformat(), "period_end": claim.period_end.isoformat(),
-            "applied_on": claim.applied_on.isoformat(), "basis_fen": claim.basis_fen,
-        }
+        self.inputs: dict[str, Any] = {}
+        if explain:
+            self.inputs.update({
+                "person": claim.person.pk, "birth_date": claim.person.birth_date.isoformat(),
+                "sex": claim.person.sex, "period_start": claim.period_start.isoformat(),
+                "period_end": claim.period_end.isoformat(), "applied_on": claim.applied_on.isoformat(),
+                "basis_fen": claim.basis_fen,
+            })
 
     def add(self, code: str, ok: bool, text: str, **params) -> bool:
         self.findings.append(Finding(code=code, ok=ok, text=text, params=params))
@@ -302,8 +312,9 @@ class _Rules:
         """The person's latest case (by submission) approved by ``on`` and still approved."""
         approved = [case for case in self._person_cases() if case.approved_on <= on]
         case = max(approved, key=lambda c: (c.submitted_at, c.pk), default=None)
-        self.inputs["hardship_case"] = None if case is None else {
-            "id": case.pk, "approved_on": case.approved_on.isoformat(), "categories": list(case.categories)}
+        if self.explain:
+            self.inputs["hardship_case"] = None if case is None else {
+                "id": case.pk, "approved_on": case.approved_on.isoformat(), "categories": list(case.categories)}
         return case
 
     def employment(self, kind: str, *, covering_from: datetime.date, covering_to: datetime.date | None = None,
@@ -316,15 +327,17 @@ class _Rules:
                 and (row.ended_on is None or row.ended_on >= until)
                 and (employer is None or row.employer_id == employer.pk)]
         found = max(rows, key=lambda row: (row.started_on, row.pk), default=None)
-        self.inputs[f"employment_{kind}"] = None if found is None else {
-            "id": found.pk, "started_on": found.started_on.isoformat(),
-            "ended_on": found.ended_on.isoformat() if found.ended_on else None, "employer": found.employer_id}
+        if self.explain:
+            self.inputs[f"employment_{kind}"] = None if found is None else {
+                "id": found.pk, "started_on": found.started_on.isoformat(),
+                "ended_on": found.ended_on.isoformat() if found.ended_on else None, "employer": found.employer_id}
         return found
 
     def retirement_date(self) -> datetime.date:
         person = self.claim.person
         day = statutory_retirement_date(person.birth_date, person.sex, person.original_retirement_age)
-        self.inputs["retirement_date"] = day.isoformat()
+        if self.explain:
+            self.inputs["retirement_date"] = day.isoformat()
         return day
 
     def months_granted_before(self) -> int:
@@ -498,17 +511,19 @@ class _Rules:
 
 
 def assess(*, version: ProgrammeVersion, claim: Claim, today: datetime.date | None = None,
-           facts: EligibilityFacts | None = None) -> Assessment:
+           facts: EligibilityFacts | None = None, explain: bool = True) -> Assessment:
     """Assess ``claim`` under ``version``; the findings are in Chinese, the record's language.
 
     ``facts`` (``EligibilityFacts.load``) are the registration facts of many claims loaded at once;
-    without them the claim's own are read (a few queries). The rules are the same either way."""
+    without them the claim's own are read (a few queries). The rules are the same either way.
+    ``explain=False`` gives the verdict, the codes and the amounts only: no inputs, and the findings'
+    texts left unworded (a payment cycle assesses tens of thousands and words only those left out)."""
     kind = version.programme.kind
     # The findings are worded through the language's catalogue (``_``), not by activating the
     # language for each claim: a payment cycle assesses thousands.
-    token = _wording.set(_record_catalogue())
+    token = _wording.set(_record_catalogue() if explain else _UNWORDED)
     try:
-        rules = _Rules(version, claim, facts)
+        rules = _Rules(version, claim, facts, explain=explain)
         months, monthly = getattr(rules, kind)()
     finally:
         _wording.reset(token)

@@ -265,8 +265,13 @@ class PaymentCycle(AreaOwnedModel):
 class Payment(AreaOwnedModel):
     """One line of a cycle's bank file: one application's amount for one month."""
 
+    # A cycle writes tens of thousands of lines at once: every index costs on each, so the cycle and
+    # the area give way to the unique keys and the path index that lead with them.
+    area = models.ForeignKey("portal.Area", on_delete=models.PROTECT, verbose_name=_("area"), related_name="+",
+                             db_index=False)
+    area_path = models.CharField(_("area path"), max_length=12, editable=False)
     cycle = models.ForeignKey(PaymentCycle, on_delete=models.PROTECT, related_name="payments",
-                              verbose_name=_("cycle"))
+                              verbose_name=_("cycle"), db_index=False)
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments",
                                     verbose_name=_("application"))
     month = models.DateField(_("month paid"))
@@ -290,6 +295,7 @@ class Payment(AreaOwnedModel):
             models.UniqueConstraint(fields=["application", "month"], condition=~Q(status=PaymentStatus.FAILED),
                                     name="payment_month_paid_once"),
         ]
+        indexes = [models.Index(fields=["area_path"], name="payment_path", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return f"{self.application} {self.month:%Y-%m} {self.amount_fen}"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -302,13 +303,17 @@ class _Line(NamedTuple):
     area_path: str
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _insert_lines(cycle: PaymentCycle, lines: list[_Line]) -> None:
     """Write the lines the unique constraints let in: one line per application, month and cycle, and a
     month pending or paid only once (what is there already is skipped, never doubled).
 
-    On PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)`` per 10,000 lines: ``bulk_create`` builds
-    and prepares a model instance per line, the largest single share of a city-wide cycle's time
-    (bench/subsidies_cycle.py); elsewhere ``bulk_create`` with ``ignore_conflicts``."""
+    On PostgreSQL the lines go by ``COPY`` into a temporary table, then one ``INSERT … SELECT … ON
+    CONFLICT DO NOTHING``: ``bulk_create`` builds and prepares a model instance per line, and arrays
+    passed as parameters are quoted element by element; both were the largest single share of a
+    city-wide cycle's time (bench/subsidies_cycle.py). Elsewhere ``bulk_create`` with ``ignore_conflicts``."""
     if not lines:
         return
     if connection.vendor != "postgresql":
@@ -316,16 +321,23 @@ def _insert_lines(cycle: PaymentCycle, lines: list[_Line]) -> None:
                                     ignore_conflicts=True)
         return
     column = {field.name: field.column for field in Payment._meta.concrete_fields}
-    statement = (
-        f"INSERT INTO {Payment._meta.db_table} ({column['cycle']}, {column['application']}, {column['month']}, "
-        f"{column['amount_fen']}, {column['payee_name']}, {column['payee_account']}, {column['area']}, "
-        f"{column['area_path']}, {column['status']}, {column['failure_reason']}, {column['bank_reference']}) "
-        "SELECT %s, * , %s, '', '' FROM unnest(%s::bigint[], %s::date[], %s::bigint[], %s::text[], %s::text[], "
-        "%s::text[], %s::text[]) ON CONFLICT DO NOTHING")
+    data = io.StringIO("".join(  # numbered, so the lines keep their order (the bank file's)
+        f"{n}\t{line.application_id}\t{line.month.isoformat()}\t{line.amount_fen}\t"
+        f"{line.payee_name.translate(_COPY_ESCAPES)}\t{line.payee_account.translate(_COPY_ESCAPES)}\t"
+        f"{line.area_id}\t{line.area_path}\n" for n, line in enumerate(lines)))
     with connection.cursor() as cursor:
-        for start in range(0, len(lines), 10_000):
-            batch = lines[start:start + 10_000]
-            cursor.execute(statement, [cycle.pk, PaymentStatus.PENDING, *(list(values) for values in zip(*batch))])
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS subsidies_new_lines (n int, application_id bigint, month date, "
+                       "amount_fen bigint, payee_name text, payee_account text, area_id text, area_path text)")
+        cursor.execute("TRUNCATE subsidies_new_lines")
+        cursor.copy_expert("COPY subsidies_new_lines FROM STDIN", data)
+        cursor.execute(
+            f"INSERT INTO {Payment._meta.db_table} ({column['cycle']}, {column['application']}, {column['month']}, "
+            f"{column['amount_fen']}, {column['payee_name']}, {column['payee_account']}, {column['area']}, "
+            f"{column['area_path']}, {column['status']}, {column['failure_reason']}, {column['bank_reference']}) "
+            "SELECT %s, application_id, month, amount_fen, payee_name, payee_account, area_id, area_path, %s, '', '' "
+            "FROM subsidies_new_lines ORDER BY n ON CONFLICT DO NOTHING",
+            [cycle.pk, PaymentStatus.PENDING])
+        cursor.execute("TRUNCATE subsidies_new_lines")
 
 
 def _reasons_left_out(application: _Candidate, reasons: list[str], codes: list[str]) -> dict:
@@ -347,8 +359,9 @@ def _lines_of(*, applications: list[_Candidate], month: datetime.date, ledger: _
             continue
         version = versions[application.version_id]
         claim = _claim_of(application, until)
-        assessment = assess(version=version, claim=claim, today=today, facts=facts)
-        if not assessment.eligible:
+        assessment = assess(version=version, claim=claim, today=today, facts=facts, explain=False)
+        if not assessment.eligible:  # worded for the record: the same rules, explained
+            assessment = assess(version=version, claim=claim, today=today, facts=facts)
             failing = [finding for finding in assessment.findings if not finding.ok]
             left_out.append(_reasons_left_out(application, [f.text for f in failing], [f.code for f in failing]))
             continue

@@ -146,6 +146,20 @@ def test_approval_is_refused_with_the_reasons_when_no_longer_eligible(tree, cler
     assert Fund.objects.get(pk=fund.pk).reserved_fen == 0
 
 
+def test_the_verdict_alone_is_the_explained_verdict_without_words_or_inputs(tree, clerks, fund):
+    eligible = eligible_application(tree.c1)
+    leaving = eligible_application(tree.c1)
+    EmploymentRegistration.objects.filter(person=leaving.person).update(ended_on=leaving.period_start)
+    for application in (eligible, leaving):
+        explained = assess(version=application.version, claim=claim_of(application))
+        verdict = assess(version=application.version, claim=claim_of(application), explain=False)
+        assert [(f.code, f.ok) for f in verdict.findings] == [(f.code, f.ok) for f in explained.findings]
+        assert (verdict.eligible, verdict.months, verdict.monthly_amount_fen, verdict.amount_fen) == (
+            explained.eligible, explained.months, explained.monthly_amount_fen, explained.amount_fen)
+        assert "retirement_date" in explained.inputs and "retirement_date" not in verdict.inputs
+    assert not assess(version=leaving.version, claim=claim_of(leaving), explain=False).eligible
+
+
 def test_the_clerk_who_entered_an_application_never_approves_it(tree, clerks, fund):
     application = through_street(eligible_application(tree.c1, entered_by=clerks["district"]), clerks)
     with pytest.raises(ValidationError) as refused:
