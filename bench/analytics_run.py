@@ -51,7 +51,6 @@ import argparse
 import datetime
 import hashlib
 import hmac
-import io
 import multiprocessing
 import os
 import random
@@ -59,10 +58,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchdb import copy_into, drop_database, ensure_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_ana"
 SLICES = 20  # 1× is 20 slices of 5 %
@@ -104,74 +104,6 @@ def parse_args():
 
 
 # --- Database ----------------------------------------------------------------------------------
-
-
-def admin_connection(url: str):
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    return admin, parts.path.lstrip("/")
-
-
-def ensure_database(url: str) -> None:
-    from psycopg2 import sql
-
-    admin, name = admin_connection(url)
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            print(f"Creating database {name}")
-            cursor.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
-                                   "TEMPLATE template0").format(sql.Identifier(name)))
-    admin.close()
-
-
-def drop_database(url: str) -> None:
-    from django.db import connections
-    from psycopg2 import sql
-
-    connections.close_all()
-    admin, name = admin_connection(url)
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    admin.close()
-    print(f"Dropped database {name}")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("PORTAL_ENVIRONMENT", "development")
-    os.environ["DEBUG"] = "0"  # no query log in memory, as in production
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
-    buffer = io.StringIO()
-    count = 0
-    for row in rows:
-        buffer.write("\t".join(_copy_value(v) for v in row))
-        buffer.write("\n")
-        count += 1
-    buffer.seek(0)
-    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-    return count
 
 
 # --- The data ----------------------------------------------------------------------------------
@@ -283,7 +215,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
                      f"1{rng.choice('3578')}{rng.randrange(10 ** 9):09d}", rng.choice(
                          ["junior_middle", "senior_middle", "junior_college", "bachelor"]), "", now])
     with connection.cursor() as cursor:
-        counts["persons"] = copy_rows(cursor, "registration_person", [
+        counts["persons"] = copy_into(cursor, "registration_person", [
             "id", "area_id", "area_path", "id_hash", "id_encrypted", "id_masked", "name", "sex", "birth_date",
             "phone", "education", "skills", "created_at"], rows)
 
@@ -309,7 +241,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
         rows.append([n + 1, code, path, n + 1, status, registered, status == "pending", cancelled, reason, "",
                      ctx.moment(registered, rng)])
     with connection.cursor() as cursor:
-        counts["unemployment registrations"] = copy_rows(cursor, "registration_unemploymentregistration", [
+        counts["unemployment registrations"] = copy_into(cursor, "registration_unemploymentregistration", [
             "id", "area_id", "area_path", "person_id", "status", "registered_on", "applied_online", "cancelled_on",
             "cancel_reason", "note", "created_at"], rows)
 
@@ -328,7 +260,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
         rows.append([emp_base + j + 1, code, path, person_base + i + 1, kind, started, ended,
                      "武汉某某有限公司" if kind == "enterprise_hire" else "", ctx.moment(started, rng)])
     with connection.cursor() as cursor:
-        counts["employment registrations"] = copy_rows(cursor, "registration_employmentregistration", [
+        counts["employment registrations"] = copy_into(cursor, "registration_employmentregistration", [
             "id", "area_id", "area_path", "person_id", "kind", "started_on", "ended_on", "employer_name",
             "created_at"], rows)
 
@@ -341,7 +273,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
         rows.append([n + 1, code, path, f"武汉基准{n}号有限公司", credit_code(n + 1), rng.choice(ctx.industries),
                      "武汉市", "张经理", f"027{n % 10 ** 8:08d}", "", "verified", "", False, now])
     with connection.cursor() as cursor:
-        counts["employers"] = copy_rows(cursor, "jobs_employer", [
+        counts["employers"] = copy_into(cursor, "jobs_employer", [
             "id", "area_id", "area_path", "name", "credit_code", "industry_id", "address", "contact_name",
             "contact_phone", "introduction", "status", "status_reason", "is_member_unit", "created_at"], rows)
     vacancy_base = k * PER_SLICE["vacancies"]
@@ -366,7 +298,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
                      "02787654321", closing, False, False, False, status, "", reason, ctx.poster.pk,
                      ctx.moment(published, rng), ctx.moment(published, rng), closed_at, f"{title} 招聘{title}"])
     with connection.cursor() as cursor:
-        counts["vacancies"] = copy_rows(cursor, "jobs_vacancy", [
+        counts["vacancies"] = copy_into(cursor, "jobs_vacancy", [
             "id", "area_id", "area_path", "employer_id", "title", "occupation_id", "industry_id", "headcount",
             "salary_min", "salary_max", "education", "experience_years", "working_time", "description", "benefits",
             "contact_name", "contact_phone", "closing_date", "is_public_welfare", "open_to_hard_to_employ",
@@ -378,7 +310,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM portal_user")
         user_base = cursor.fetchone()[0]
-        copy_rows(cursor, "portal_user", [
+        copy_into(cursor, "portal_user", [
             "id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active",
             "date_joined", "full_name", "phone", "account_type"],
             ([user_base + i + 1, "!", False, f"bench_seeker_{seeker_base + i}", "", "", "", False, True, now,
@@ -389,7 +321,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
             code, path = rng.choice(ctx.communities)
             seeker_rows.append([seeker_base + i + 1, code, path, user_base + i + 1, "senior_middle", 0, "", "",
                                 False, now])
-        counts["job seekers"] = copy_rows(cursor, "jobs_seekerprofile", [
+        counts["job seekers"] = copy_into(cursor, "jobs_seekerprofile", [
             "id", "area_id", "area_path", "account_id", "education", "experience_years", "skills", "summary",
             "is_graduate", "updated_at"], seeker_rows)
 
@@ -415,7 +347,7 @@ def load_slice(ctx: Context, k: int, seed: int) -> dict[str, int]:
         rows.append([application_base + len(rows) + 1, code, path, vacancy_id, seeker_id, status, "",
                      ctx.moment(applied, rng), hired])
     with connection.cursor() as cursor:
-        counts["applications"] = copy_rows(cursor, "jobs_application", [
+        counts["applications"] = copy_into(cursor, "jobs_application", [
             "id", "area_id", "area_path", "vacancy_id", "seeker_id", "status", "cover_note", "applied_at", "hired_on"],
             rows)
     return counts

@@ -41,18 +41,18 @@ from __future__ import annotations
 import argparse
 import datetime
 import importlib
-import io
 import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdb import copy_into, ensure_database, progress, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_jobs"
 TWO_CHAR_KEYWORDS = ["司机", "会计", "保安", "焊工", "厨师", "电工", "护士", "保洁", "收银", "销售", "出纳", "木工", "文员",
@@ -76,67 +76,6 @@ def parse_args():
 
 
 # --- Database ----------------------------------------------------------------------------------
-
-
-def ensure_database(url: str, recreate: bool) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if exists and recreate:
-            print(f"Dropping database {name}")
-            cursor.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = False
-        if not exists:
-            print(f"Creating database {name} (UTF-8, C.UTF-8)")
-            cursor.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
-                                   "TEMPLATE template0").format(sql.Identifier(name)))
-    admin.close()
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("PORTAL_ENVIRONMENT", "development")
-    os.environ["DEBUG"] = "0"  # no query log in memory, as in production
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
-
-
-def progress(label: str, done: int, total: int, started: float) -> None:
-    elapsed = time.perf_counter() - started
-    rate = done / elapsed if elapsed else 0
-    end = "\n" if done >= total else ""
-    print(f"\r{label}: {done:,}/{total:,} ({100 * done / total:5.1f} %, {rate:,.0f}/s, {elapsed:5.1f} s)",
-          end=end, flush=True)
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_value(v) for v in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def populate(args) -> None:
@@ -208,7 +147,7 @@ def populate(args) -> None:
             f"{name}位于{district}，主营{rng.choice(NAME_TRADES[industry])}。", "verified", "", now,
             rng.random() < 0.1, now - datetime.timedelta(days=rng.randrange(1, 2000))])
     with connection.cursor() as cursor:
-        copy_rows(cursor, "jobs_employer", employer_columns, employer_rows)
+        copy_into(cursor, "jobs_employer", employer_columns, employer_rows)
         cursor.execute("SELECT id, name, industry_id FROM jobs_employer ORDER BY id")
         employers = cursor.fetchall()
     progress("Employers", len(employers), args.employers, started)
@@ -262,7 +201,7 @@ def populate(args) -> None:
                 published_at, vacancy_search_text(title=title, employer_name=employer_name, description=description),
             ])
         with connection.cursor() as cursor:
-            copy_rows(cursor, "jobs_vacancy", columns, rows)
+            copy_into(cursor, "jobs_vacancy", columns, rows)
         done += len(rows)
         progress("Vacancies", done, args.vacancies, started)
 
@@ -462,7 +401,7 @@ def main() -> int:
     if args.searches < 200:
         raise SystemExit("--searches must be at least 200")
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    ensure_database(url, args.recreate)
+    ensure_database(url, recreate=args.recreate)
     setup_django(url)
     populate(args)
     vacuum()

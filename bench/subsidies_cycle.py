@@ -58,17 +58,17 @@ from __future__ import annotations
 import argparse
 import calendar
 import datetime
-import io
 import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchdb import copy_into, drop_database, ensure_database, progress, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_subsidies"
 TARGET_SECONDS = 30.0
@@ -92,79 +92,11 @@ def parse_args():
 # --- Database ----------------------------------------------------------------------------------
 
 
-def _admin(url: str):
-    import psycopg2
-
-    parts = urlsplit(url)
-    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             password=parts.password, dbname="postgres")
-    admin.autocommit = True
-    return admin, parts.path.lstrip("/")
-
-
-def ensure_database(url: str) -> None:
-    from psycopg2 import sql
-
-    admin, name = _admin(url)
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            print(f"Creating database {name}")
-            cursor.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
-                                   "TEMPLATE template0").format(sql.Identifier(name)))
-    admin.close()
-
-
-def drop_database(url: str) -> None:
-    from django.db import connections
-    from psycopg2 import sql
-
-    connections.close_all()
-    admin, name = _admin(url)
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    admin.close()
-    print(f"Dropped database {name} (--keep keeps it)")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("PORTAL_ENVIRONMENT", "development")
-    os.environ["DEBUG"] = "0"  # no query log in memory, as in production
-    os.environ.pop("REDIS_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
-
-
-def progress(label: str, done: int, total: int, started: float) -> None:
-    elapsed = time.perf_counter() - started
-    rate = done / elapsed if elapsed else 0
-    end = "\n" if done >= total else ""
-    print(f"\r{label}: {done:,}/{total:,} ({100 * done / total:5.1f} %, {rate:,.0f}/s, {elapsed:5.1f} s)",
-          end=end, flush=True)
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def copy_rows(cursor, table: str, columns: list[str], rows) -> list[int]:
     """COPY ``rows`` into ``table``; the ids they were given, in order (one COPY numbers its rows in order)."""
     cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
     before = cursor.fetchone()[0]
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_value(v) for v in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+    copy_into(cursor, table, columns, rows)
     cursor.execute(f"SELECT id FROM {table} WHERE id > %s ORDER BY id", [before])
     ids = [row[0] for row in cursor.fetchall()]
     assert len(ids) == len(rows), (table, len(ids), len(rows))
@@ -285,10 +217,9 @@ def populate(args) -> None:
         body = "91420100" + "".join(CREDIT_CODE_CHARSET[(n // 31 ** i) % 31] for i in range(9))
         return body + credit_code_check_character(body)
 
-    employer_rows, employer_areas = [], []
+    employer_rows = []
     for n in range(500):
         code, path = rng.choice(communities)
-        employer_areas.append((code, path))
         employer_rows.append([code, path, f"公益性岗位服务中心{n + 1:03d}", credit_code(700_000 + n), "S",
                               "武汉市社区服务中心", "社区主任", "02782000000", "", "verified", "", now, False, now])
     with transaction.atomic():
@@ -356,7 +287,7 @@ def populate(args) -> None:
                                                     tzinfo=datetime.UTC),
                           approved_on, today - datetime.timedelta(days=10) if case_status == "ended" else None,
                           "district_decision" if case_status == "ended" else "", "", clerk.pk, pk])
-        employer_id = employer_code = None
+        employer_id = None
         first = start if not prior else add_months(start, -12)
         started_on = first - datetime.timedelta(days=rng.randrange(1, 400))
         ended_on = None
@@ -372,7 +303,7 @@ def populate(args) -> None:
             programme, version = si, versions[kind]
         else:
             n = rng.randrange(len(employer_ids))
-            employer_id, employer_code = employer_ids[n], employer_areas[n][0]
+            employer_id = employer_ids[n]
             employment_rows.append([person["code"], person["path"], "public_welfare", started_on, ended_on,
                                     f"公益性岗位服务中心{n + 1:03d}", now, employer_id, clerk.pk, pk])
             basis, monthly = 0, pw_params["monthly_amount_fen"]
@@ -818,7 +749,7 @@ def main() -> int:
         return run(args)
     finally:
         if not args.keep:
-            drop_database(url)
+            drop_database(url, hint=" (--keep keeps it)")
 
 
 if __name__ == "__main__":
