@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.PrivateResponseMiddleware",  # no-store on staff, API and signed-in answers (after auth)
 ]
 
 ROOT_URLCONF = "portal.urls"
