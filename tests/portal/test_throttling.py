@@ -138,3 +138,35 @@ def test_search_api_documents_the_429_answer():
                          ("/api/registration/me/apply/", "post")]:
         answer = schema["paths"][path][method]["responses"]["429"]
         assert "Retry-After" in answer["headers"], path
+
+
+def test_portal_defaults_refuse_the_reported_bursts():
+    """The reported abuse: 60 searches in 1.2 s, 15 accounts in 3.4 s from one client."""
+    import portal.settings as portal_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    defaults = portal_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    searches, _ = SimpleRateThrottle.parse_rate(None, defaults["search"])
+    signups, _ = SimpleRateThrottle.parse_rate(None, defaults["signup"])
+    assert searches < 60 and signups < 15
+    assert set(defaults) == set(SCOPES)
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_the_forwarded_address(job_seeker):
+    from axes.models import AccessAttempt
+
+    from portal.constants import AuditEventType
+    from portal.models import AuditEvent
+
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    with rates("1/min"), override_settings(TRUSTED_PROXY_COUNT=1, REST_FRAMEWORK={
+            **settings.REST_FRAMEWORK, "NUM_PROXIES": 1,
+            "DEFAULT_THROTTLE_RATES": {scope: "1/min" for scope in SCOPES}}):
+        assert Client(HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy).get("/jobs/").status_code == 200
+        assert Client(HTTP_X_FORWARDED_FOR="192.0.2.2", **proxy).get("/jobs/").status_code == 200
+        # A client's own header in front of the proxy's entry changes nothing.
+        assert Client(HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.1", **proxy).get("/jobs/").status_code == 429
+        Client(HTTP_X_FORWARDED_FOR="192.0.2.3", **proxy).post(
+            "/accounts/login/", {"username": job_seeker.username, "password": "wrong"})
+    assert AccessAttempt.objects.get().ip_address == "192.0.2.3"
+    assert AuditEvent.objects.get(event_type=AuditEventType.USER_LOGIN_FAILED).ip_address == "192.0.2.3"
