@@ -82,7 +82,7 @@ def populate(args) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
-    from portal.areas import areas_load_file
+    from portal.reference.divisions import areas_load_file
     from vacancy_data import (
         BENEFITS,
         CONTACT_SURNAMES,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from axes.helpers import get_credentials
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,10 +14,11 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from portal import services
-from portal.api_base import ERRORS, AreaBriefSerializer, AreaCodeField, ErrorSerializer
+from portal.api_base import ERRORS, THROTTLE_HEADERS, THROTTLED, AreaBriefSerializer, AreaCodeField, ErrorSerializer
 from portal.audit import client_ip
 from portal.constants import StaffRole
 from portal.filters import AreaFilter, AuditEventFilter, RoleGrantFilter
+from portal.lockout import LoginLocked, login_unlock_at
 from portal.models import Area, AuditEvent, RoleGrant, User
 from portal.scoped_views import ScopedModelViewSet, ScopedReadOnlyViewSet, scope_exempt
 from portal.selectors import (
@@ -24,6 +26,7 @@ from portal.selectors import (
     user_active_grants,
     user_by_username,
 )
+from portal.throttling import ScopedThrottle
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -91,12 +94,29 @@ class TokenResponseSerializer(serializers.Serializer):
 
 @scope_exempt("Issues a token to the user who proves their password.")
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (send it as `Authorization: Token …`)."""
+    """Exchange a username and password for an API token (send it as `Authorization: Token …`).
 
-    @extend_schema(request=ObtainAuthToken.serializer_class, responses={200: TokenResponseSerializer, **ERRORS})
+    Failed attempts are audited. After repeated failures for the account or from the address, the
+    endpoint answers 429 `login_locked` with the unlock time (and `Retry-After`) until the lock lifts,
+    even for the right password. It is also throttled (429 `throttled`)."""
+
+    throttle_classes = [ScopedThrottle]  # ObtainAuthToken turns the default off
+    throttle_scope = "token"
+
+    @extend_schema(request=ObtainAuthToken.serializer_class, parameters=THROTTLE_HEADERS,
+                   responses={200: TokenResponseSerializer, **ERRORS, **THROTTLED})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+            # Axes marks the request (the DRF request the serializer authenticated with) when this
+            # failure reaches the limit, or when the account or address was locked already.
+            locked_out = bool(getattr(request, "axes_locked_out", False))
+            services.user_login_failed_record(username=username, ip_address=client_ip(request), channel="api",
+                                              locked_out=locked_out)
+            if locked_out:
+                raise LoginLocked(login_unlock_at(request, get_credentials(username)))
+            raise exceptions.ValidationError(serializer.errors)
         token = services.api_token_issue(user=serializer.validated_data["user"], ip_address=client_ip(request))
         return Response({"token": token})
 

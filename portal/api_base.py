@@ -17,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -100,6 +101,14 @@ class ErrorSerializer(serializers.Serializer):
 # Error answers for the schema: ``responses={200: XSerializer, **ERRORS}``.
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 PUBLIC_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+# Throttled endpoints (portal/throttling.py) and the locked-out token endpoint: 429 with Retry-After.
+# ``extend_schema(responses={..., **THROTTLED}, parameters=[..., *THROTTLE_HEADERS])``.
+THROTTLED = {429: OpenApiResponse(ErrorSerializer, description=(
+    "Too many requests from this client (code `throttled`) or, on the token endpoint, logging in locked "
+    "after repeated failures (code `login_locked`, the message gives the unlock time). `Retry-After` "
+    "says how many seconds to wait."))}
+THROTTLE_HEADERS = [OpenApiParameter("Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429],
+                                     description="Seconds to wait before the next request is accepted.")]
 
 
 class AreaBriefSerializer(serializers.ModelSerializer):

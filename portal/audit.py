@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from portal import registry
@@ -61,5 +62,14 @@ def audit_record(
 
 
 def client_ip(request) -> str | None:
-    """The client address; behind the proxy in docker-compose, REMOTE_ADDR is the proxy's."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client address: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the
+    outermost of them saw (DRF's throttles pick the same one through ``NUM_PROXIES``)."""
+    if request is None:
+        return None
+    remote_addr = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies or not forwarded:
+        return remote_addr
+    addresses = [address.strip() for address in forwarded.split(",")]
+    return addresses[-min(proxies, len(addresses))] or remote_addr

@@ -177,9 +177,13 @@ def user_logout_record(*, user: User, ip_address: str | None) -> None:
     audit_record(event_type=AuditEventType.USER_LOGGED_OUT, actor=user, obj=user, ip_address=ip_address)
 
 
-def user_login_failed_record(*, username: str, ip_address: str | None) -> None:
+def user_login_failed_record(*, username: str, ip_address: str | None, channel: str = "form",
+                             locked_out: bool = False) -> None:
+    """A failed login on the form or the token endpoint (``channel``: form, api); ``locked_out`` when
+    the account or address is locked after it (or was already)."""
     audit_record(event_type=AuditEventType.USER_LOGIN_FAILED, actor=None,
-                 new={"username": username[:150]}, ip_address=ip_address)
+                 new={"username": str(username)[:150], "channel": channel, "locked_out": locked_out},
+                 ip_address=ip_address)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # login lockout (see "Login lockout and throttles" below)
 ]
 
 MIDDLEWARE = [
@@ -124,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.PrivateResponseMiddleware",  # no-store on staff, API and signed-in answers (after auth)
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -232,8 +235,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Nightly work: each app registers its entries from its AppConfig (``portal.registry.register_schedule``).
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# A Redis that does not answer costs a request at most a second: the throttles fail open on it.
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
@@ -249,6 +254,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api_base.exception_handler",
+    # Throttles: see "Login lockout and throttles" below.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.throttling.ScopedThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Public Employment Services Portal API",
@@ -263,6 +270,44 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called ``status`` with different choices; each app names its
     # enums from its AppConfig (``portal.registry.register_api_enums``).
     "ENUM_NAME_OVERRIDES": {},
+}
+
+# --- Login lockout and throttles (issue 11) -----------------------------------------------------
+# The client address for the audit trail, the lockout and the throttles: REMOTE_ADDR, or, behind
+# TRUSTED_PROXY_COUNT reverse proxies that each append to X-Forwarded-For, the address the
+# outermost trusted proxy saw (a client cannot forge it by sending the header itself).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# Lockout (django-axes, failed attempts in the database): LOGIN_FAILURE_LIMIT failed logins for
+# one account (from any address) or from one address (for any account) within the cool-off lock
+# both the login form and POST /api/auth/token/ until LOGIN_COOLOFF_MINUTES after the last failure
+# that counted; a right password does not get in meanwhile. A success resets the account's count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not push the unlock time further, so the time shown holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip"
+AXES_ENABLE_ADMIN = True
+
+# Throttles (DRF's scoped throttle on the default cache, Redis in production): the API and the
+# pages (portal.throttling.ThrottledPageMixin) count in the same buckets, per account when signed
+# in, per address otherwise. A request over the rate gets 429 with Retry-After; when the cache is
+# down they let requests through and log a warning.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "search": env("THROTTLE_RATE_SEARCH", "30/min"),              # /jobs/, /policy/ and their APIs
+    "signup": env("THROTTLE_RATE_SIGNUP", "10/hour"),             # POST /accounts/signup/
+    "login": env("THROTTLE_RATE_LOGIN", "10/min"),                # POST /accounts/login/
+    "token": env("THROTTLE_RATE_TOKEN", "10/min"),                # POST /api/auth/token/
+    "registration": env("THROTTLE_RATE_REGISTRATION", "10/hour"),  # online unemployment registration
 }
 
 # Production hardening; check --deploy passes with these.

@@ -27,6 +27,7 @@ from portal.notifications import notification_mark_read, notifications_of, unrea
 from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.selectors import audit_history, own_page_panels, todo_counters, user_active_grants
+from portal.throttling import ThrottledPageMixin
 
 
 @scope_exempt("Public home page.")
@@ -35,9 +36,11 @@ class HomeView(TemplateView):
 
 
 @scope_exempt("Public sign-up for job seekers and employers.")
-class SignUpView(FormView):
+class SignUpView(ThrottledPageMixin, FormView):
     template_name = "registration/signup.html"
     form_class = SignUpForm
+    throttle_scope = "signup"
+    throttle_methods = ("POST",)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
@@ -54,10 +57,15 @@ class SignUpView(FormView):
 
 
 @scope_exempt("Login page.")
-class LoginView(auth_views.LoginView):
-    """After login each role lands on its own home (unless the login was asked for by a page)."""
+class LoginView(ThrottledPageMixin, auth_views.LoginView):
+    """After login each role lands on its own home (unless the login was asked for by a page).
+
+    Repeated failures lock the account and the address (django-axes: its middleware answers a
+    locked-out attempt with portal.lockout.lockout_response)."""
 
     form_class = LoginForm
+    throttle_scope = "login"
+    throttle_methods = ("POST",)
 
     def get_default_redirect_url(self):
         return home_url_for(self.request.user)
@@ -68,7 +76,9 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form):
-        services.user_login_failed_record(username=form.data.get("username", ""), ip_address=client_ip(self.request))
+        services.user_login_failed_record(username=form.data.get("username", ""), ip_address=client_ip(self.request),
+                                          channel="form",
+                                          locked_out=bool(getattr(self.request, "axes_locked_out", False)))
         return super().form_invalid(form)
 
 

@@ -13,7 +13,8 @@ functions in-process):
 3. ``run_roll_up``, in one transaction under a PostgreSQL advisory lock of the day, deletes the
    day's live rows and inserts the staged rows with their street, district and city roll-ups in
    one statement (``GROUPING SETS`` over ``AreaStructure``'s columns), deletes the staging rows and
-   marks the run done; then ``ANALYZE``. Readers see the old day or the new day, never a mixture.
+   marks the run done; then ``ANALYZE`` when the day is a new latest day. Readers see the old day
+   or the new day, never a mixture.
    A second run of the same day finding the lock held is refused (and marked failed); it never
    waits to overwrite.
 
@@ -37,6 +38,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -331,6 +333,11 @@ def run_roll_up(*, run_id: int, worker: str = "") -> FactRun:
             if not _lock_day(cursor, run.day, wait=False):
                 raise RunRefused(_("Another run of %(day)s was writing its rows; this run was refused.")
                                  % {"day": run.day})
+            # A day past the last one stored moves the day column's range: the planner's statistics
+            # need refreshing after the swap. A day rebuilt inside the range (the late-data window,
+            # a backfill) changes the distribution little; autovacuum's ANALYZE keeps up with it.
+            latest = DailyFact.objects.aggregate(latest=Max("day"))["latest"]
+            new_day = latest is None or run.day > latest
             cursor.execute(f"DELETE FROM {DailyFact._meta.db_table} WHERE day = %s", [run.day])
             roll_up = ROLL_UP_SQL if _postgresql() else ROLL_UP_PORTABLE_SQL
             cursor.execute(roll_up.format(staged=StagedFact._meta.db_table, structure=AreaStructure._meta.db_table,
@@ -347,7 +354,7 @@ def run_roll_up(*, run_id: int, worker: str = "") -> FactRun:
     except Exception as exc:
         _fail(run_id, str(exc) if isinstance(exc, RunRefused) else f"{type(exc).__name__}: {exc}")
         return FactRun.objects.get(pk=run_id)
-    if _postgresql():
+    if _postgresql() and new_day:
         with connection.cursor() as cursor:  # fresh statistics for the dashboards' plans
             cursor.execute(f"ANALYZE {DailyFact._meta.db_table}")
     return FactRun.objects.get(pk=run_id)

@@ -24,7 +24,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from jobs.filters_search import VacancySearchFilterSet
 from jobs.models import Vacancy
 from jobs.selectors.search import public_vacancies, vacancy_public_detail, vacancy_search
-from portal.api_base import PUBLIC_ERRORS, AreaBriefSerializer
+from portal.api_base import PUBLIC_ERRORS, THROTTLE_HEADERS, THROTTLED, AreaBriefSerializer
 from portal.scoped_views import scope_exempt
 
 
@@ -164,8 +164,8 @@ PAGE_PARAMETERS = [
 
 @scope_exempt("Public vacancy search: shows only published, unexpired vacancies, to anyone.")
 @extend_schema_view(
-    list=extend_schema(summary="Search public vacancies", parameters=PAGE_PARAMETERS,
-                       responses={200: VacancySearchResponseSerializer, **PUBLIC_ERRORS}),
+    list=extend_schema(summary="Search public vacancies", parameters=[*PAGE_PARAMETERS, *THROTTLE_HEADERS],
+                       responses={200: VacancySearchResponseSerializer, **PUBLIC_ERRORS, **THROTTLED}),
     retrieve=extend_schema(summary="A public vacancy",
                            description="One published vacancy that is not past its closing date; any other is "
                                        "not found (404).",
@@ -179,6 +179,11 @@ class VacancySearchViewSet(viewsets.GenericViewSet):
     filterset_class = VacancySearchFilterSet
     serializer_class = VacancySummarySerializer
     pagination_class = None
+    throttle_scope = "search"
+
+    def get_throttles(self):
+        # Searching is throttled (with the search page, portal/throttling.py); one vacancy is not.
+        return super().get_throttles() if self.action == "list" else []
 
     def get_queryset(self):
         return public_vacancies()

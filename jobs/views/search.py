@@ -15,6 +15,7 @@ from jobs.selectors.search import (
     vacancy_search,
 )
 from portal.scoped_views import scope_exempt
+from portal.throttling import ThrottledPageMixin
 
 AREA_PARAMS = ["area", "area_district", "area_street", "area_community"]
 # Query parameters that carry each filter (what to drop to relax it, or to replace for a facet).
@@ -40,8 +41,9 @@ def _query(base: QueryDict, *, drop: list[str] = (), **set_values) -> str:
 
 
 @scope_exempt("Public vacancy search: shows only published, unexpired vacancies, to anyone.")
-class VacancySearchView(TemplateView):
+class VacancySearchView(ThrottledPageMixin, TemplateView):
     template_name = "jobs/search/search.html"
+    throttle_scope = "search"
 
     def get_context_data(self, **kwargs):
         params = self.request.GET

@@ -33,7 +33,15 @@ from policy.selectors.documents import (
 )
 from policy.services import documents as services
 from policy.services.imports import import_preview, policy_import, refuse_malformed
-from portal.api_base import ERRORS, PUBLIC_ERRORS, AreaBriefSerializer, MovesField, raise_form_errors
+from portal.api_base import (
+    ERRORS,
+    PUBLIC_ERRORS,
+    THROTTLE_HEADERS,
+    THROTTLED,
+    AreaBriefSerializer,
+    MovesField,
+    raise_form_errors,
+)
 from portal.api_forms import FormActionMixin, form_schema
 from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
@@ -136,8 +144,9 @@ SEARCH_PARAMETERS = [
 
 @scope_exempt("Public policy search and documents: published versions only, to anyone.")
 @extend_schema_view(
-    list=extend_schema(summary="Search published policy documents", parameters=SEARCH_PARAMETERS,
-                       responses={200: DocumentSummarySerializer(many=True), **PUBLIC_ERRORS}),
+    list=extend_schema(summary="Search published policy documents",
+                       parameters=[*SEARCH_PARAMETERS, *THROTTLE_HEADERS],
+                       responses={200: DocumentSummarySerializer(many=True), **PUBLIC_ERRORS, **THROTTLED}),
     retrieve=extend_schema(summary="A published policy document with related documents",
                            responses={200: DocumentDetailSerializer, **PUBLIC_ERRORS}),
 )
@@ -146,6 +155,11 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     filter_backends: list = []
     lookup_value_regex = r"\d+"
+    throttle_scope = "search"
+
+    def get_throttles(self):
+        # Searching is throttled (with the search page, portal/throttling.py); one document is not.
+        return super().get_throttles() if self.action == "list" else []
 
     def get_queryset(self):
         if self.action != "list":

@@ -48,6 +48,7 @@ from policy.services.imports import ImportResult, import_preview, policy_import
 from portal.pages import FilteredListView, MovesMixin, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.selectors import audit_history
+from portal.throttling import ThrottledPageMixin
 from portal.workflow import status_history
 
 PAGE_SIZE = 20
@@ -70,8 +71,9 @@ def _attachment_response(attachment) -> HttpResponse:
 
 
 @scope_exempt("Public policy search: shows only published versions, to anyone.")
-class DocumentSearchView(ListView):
+class DocumentSearchView(ThrottledPageMixin, ListView):
     template_name = "policy/documents/search.html"
+    throttle_scope = "search"
     context_object_name = "documents"
     paginate_by = PAGE_SIZE
 

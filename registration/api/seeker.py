@@ -9,7 +9,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api_base import ERRORS
+from portal.api_base import ERRORS, THROTTLE_HEADERS, THROTTLED
 from portal.api_forms import clean_with_form, form_schema
 from portal.constants import AccountType
 from portal.scoped_views import scope_exempt
@@ -123,10 +123,11 @@ class MyAccountLinkView(APIView):
 @scope_exempt("The signed-in job seeker applies for their own unemployment registration.")
 class MyUnemploymentApplyView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsJobSeeker]
+    throttle_scope = "registration"
 
     @extend_schema(summary="Apply online for unemployment registration (confirmed by my community's window)",
-                   request=form_schema(UnemploymentApplyForm, "UnemploymentApply"),
-                   responses={201: UnemploymentBriefSerializer, **ERRORS})
+                   request=form_schema(UnemploymentApplyForm, "UnemploymentApply"), parameters=THROTTLE_HEADERS,
+                   responses={201: UnemploymentBriefSerializer, **ERRORS, **THROTTLED})
     def post(self, request):
         data = clean_with_form(UnemploymentApplyForm, request.data)
         registration = registration_services.unemployment_apply_online(user=request.user, **data)

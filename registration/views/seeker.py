@@ -13,6 +13,7 @@ from django.views.generic import View
 
 from portal.constants import AccountType
 from portal.scoped_views import scope_exempt
+from portal.throttling import ThrottledPageMixin
 from registration.forms_persons import AccountLinkForm
 from registration.forms_registrations import UnemploymentApplyForm
 from registration.retirement import statutory_retirement_date
@@ -61,7 +62,10 @@ class MyAccountLinkView(SeekerOnlyMixin, View):
 
 
 @scope_exempt("The signed-in job seeker applies for their own unemployment registration.")
-class MyUnemploymentApplyView(SeekerOnlyMixin, View):
+class MyUnemploymentApplyView(SeekerOnlyMixin, ThrottledPageMixin, View):
+    throttle_scope = "registration"
+    throttle_methods = ("POST",)
+
     def post(self, request):
         form = UnemploymentApplyForm(request.POST)
         if form.submit(lambda data: registration_services.unemployment_apply_online(

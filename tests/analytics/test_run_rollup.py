@@ -107,6 +107,22 @@ def test_a_rerun_of_a_day_gives_identical_rows_and_replaces_them_exactly(tree):
     assert FactRun.objects.filter(day=D, status=RunStatus.DONE).count() == 3
 
 
+def test_statistics_are_refreshed_after_a_new_latest_day_only(tree):
+    from django.test.utils import CaptureQueriesContext
+
+    _records(tree)
+    DailyFactFactory(day=D - ONE, fact="new_employment", area=tree.d1, value=99)
+
+    def analyzed(day) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert facts_run.run_day_in_process(day=day).status == RunStatus.DONE
+        return any(query["sql"].startswith("ANALYZE") for query in queries.captured_queries)
+
+    assert analyzed(D)  # past the last day stored: the day column's range moved
+    assert not analyzed(D)  # the same day again
+    assert not analyzed(D - ONE)  # a day inside the range (the late-data window)
+
+
 def test_a_failing_district_fails_the_run_and_keeps_the_days_rows(tree, monkeypatch):
     _records(tree)
     facts_run.run_day_in_process(day=D)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from portal.constants import AccountType, StaffRole
 from portal.models import RoleGrant, User
@@ -24,7 +25,9 @@ def test_demo_data_gives_every_role_in_two_districts_and_running_twice_adds_noth
     assert User.objects.filter(username="employer", account_type=AccountType.EMPLOYER).exists()
     assert User.objects.get(username="admin").is_superuser
 
-    assert client.login(username="jiangan_clerk", password=settings.DEMO_PASSWORD)
+    # The lockout's authentication backend needs the request (the test client's login passes none).
+    assert client.login(request=RequestFactory().post("/accounts/login/"), username="jiangan_clerk",
+                        password=settings.DEMO_PASSWORD)
 
 
 def test_scale_grows_job_seekers_with_a_progress_line_and_is_idempotent(capsys):
