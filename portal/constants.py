@@ -71,3 +71,9 @@ class AuditKind(models.TextChoices):
     CHANGE = "change", _("Change")
     READ = "read", _("Read")
     EXPORT = "export", _("Export")
+
+
+# Searches kept out of web addresses (portal.lookups): how long a kept search answers, and how
+# many a session keeps (the oldest go first).
+LOOKUP_TTL_SECONDS = 30 * 60
+LOOKUPS_KEPT = 20

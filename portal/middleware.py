@@ -26,3 +26,33 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivateResponseMiddleware:
+    """``Cache-Control: no-store`` on every answer that may show personal data, so neither a shared
+    proxy nor the browser keeps it (a shared computer's back button after logout shows nothing).
+
+    That is every answer to a signed-in user (the header names them on every page), every staff
+    page and every API answer. Anonymous answers outside staff/ and api/ (the home page, public
+    vacancies and policies) keep what their views say, and so does an anonymous API answer its
+    view declares ``public``. Static files are answered before this runs (WhiteNoise).
+    """
+
+    PRIVATE_PREFIXES = ("/staff/", "/api/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.is_private(request, response) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def is_private(self, request, response) -> bool:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+        if request.path.startswith("/api/") and "public" in response.get("Cache-Control", ""):
+            return False
+        return request.path.startswith(self.PRIVATE_PREFIXES)

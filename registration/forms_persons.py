@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.constants import AreaLevel
 from portal.forms import ServiceErrorsMixin
+from portal.lookups import NOT_FROM_ADDRESS
 from portal.reference.education import Education
 from portal.scoping import area_in_scope
 from portal.widgets import AreaField
@@ -26,6 +27,7 @@ from registration.constants import (
     SKILLS_MAX,
     AgencyServiceKind,
 )
+from registration.identity import identity_number_like
 from registration.models import Person
 from registration.retirement import FemaleRetirementCategory
 from registration.selectors.persons import person_search
@@ -90,15 +92,65 @@ class PersonRegisterForm(PersonDetailsForm):
         super().add_service_errors(exc)
 
 
+class PersonSearchForm(forms.Form):
+    """The person search: a whole identity number only when it came in a request body or a kept
+    lookup (``portal.lookups``), never from the web address, where every log would keep it."""
+
+    number_allowed = False
+    number_refused = ""
+
+    def clean_q(self):
+        q = self.cleaned_data.get("q") or ""
+        if not self.number_allowed and identity_number_like(q):
+            raise forms.ValidationError(self.number_refused, code="identity_number_in_url")
+        return q
+
+
 class PersonFilter(django_filters.FilterSet):
+    """Search persons by identity number, name or phone; ``number_allowed`` says the text did not
+    come from the web address."""
+
     q = django_filters.CharFilter(label=_("Identity number, name or phone"), method="filter_q")
+    number_refused = NOT_FROM_ADDRESS
 
     class Meta:
         model = Person
         fields = ["q"]
+        form = PersonSearchForm
+
+    def __init__(self, *args, number_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number_allowed = number_allowed
+
+    @property
+    def form(self):
+        form = super().form
+        form.number_allowed, form.number_refused = self.number_allowed, self.number_refused
+        return form
 
     def filter_q(self, queryset, name, value):
         return person_search(queryset, value)
+
+
+class PersonApiFilter(PersonFilter):
+    number_refused = _("An identity number is not accepted in the web address, where logs would keep it: "
+                       "POST it as identity_number to /api/staff/registration/persons/lookup/.")
+
+
+class PersonLookupForm(forms.Form):
+    """A person looked up by the whole identity number, sent in a request body."""
+
+    identity_number = forms.CharField(
+        label=_("Identity number"), max_length=IDENTITY_INPUT_MAX,
+        help_text=_("The whole number: 18 characters (the last may be X), or an old 15-digit one."))
+
+    def clean_identity_number(self):
+        number = self.cleaned_data["identity_number"]
+        if not identity_number_like(number):
+            raise forms.ValidationError(
+                _("Enter a whole identity number; search names and phone numbers with q on the list."),
+                code="not_identity_number")
+        return number
 
 
 class EmploymentCardForm(ServiceErrorsMixin, forms.Form):

@@ -34,6 +34,7 @@ CHECK_CHARACTERS = "10X98765432"  # indexed by (weighted sum mod 11)
 _EIGHTEEN = re.compile(r"\d{17}[\dX]")
 _FIFTEEN = re.compile(r"\d{15}")
 _SEPARATORS = re.compile(r"[\s\u3000-]+")
+_NUMBER_LIKE = re.compile(r"\d{14,17}[\dX]")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,12 @@ def identity_normalise(raw: str) -> str:
     text = _SEPARATORS.sub("", (raw or "").strip())
     text = text.translate({0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF58: "X", 0xFF38: "X"})
     return text.upper()
+
+
+def identity_number_like(raw: str) -> bool:
+    """Whether search text is an identity number, or most of one: 15 to 18 digits (the last may be
+    X) once spaces and hyphens are gone. Such text never goes into a web address (logs keep them)."""
+    return bool(_NUMBER_LIKE.fullmatch(identity_normalise(raw)))
 
 
 def identity_parse(raw: str, *, today: datetime.date | None = None,

@@ -16,7 +16,8 @@ from portal.scoped_views import ScopedModelViewSet
 from registration.forms_persons import (
     AgencyServiceForm,
     EmploymentCardForm,
-    PersonFilter,
+    PersonApiFilter,
+    PersonLookupForm,
     PersonRegisterForm,
     TrainingForm,
 )
@@ -27,7 +28,7 @@ from registration.models import (
     TrainingEnrolment,
     UnemploymentRegistration,
 )
-from registration.selectors.persons import person_records, person_staff_base
+from registration.selectors.persons import person_records, person_search, person_staff_base
 from registration.services import persons as services
 from registration.services import records as record_services
 
@@ -106,7 +107,10 @@ class RevealSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="Persons in my jurisdiction (identity numbers masked)",
-                       parameters=[OpenApiParameter("q", str, description="Whole identity number, name or phone")],
+                       parameters=[OpenApiParameter(
+                           "q", str, description="Part of a name, or the beginning of a phone number. An identity "
+                           "number is refused here (400, field error identity_number_in_url): web server and proxy "
+                           "logs keep every address, so POST it to lookup/ instead.")],
                        responses={200: PersonSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="A person with registrations, cases, trainings and agency services",
                            responses={200: PersonDetailSerializer, **ERRORS}),
@@ -114,7 +118,7 @@ class RevealSerializer(serializers.Serializer):
 class StaffPersonViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     model = Person
     serializer_class = PersonSerializer
-    filterset_class = PersonFilter
+    filterset_class = PersonApiFilter
     lookup_value_regex = r"\d+"
 
     def get_base_queryset(self):
@@ -124,6 +128,18 @@ class StaffPersonViewSet(ServiceActionMixin, mixins.ListModelMixin, mixins.Retri
         person = self.get_object()
         person.records = person_records(person=person, fetched_by=request.user)
         return Response(PersonDetailSerializer(person).data)
+
+    @extend_schema(summary="Find a person by the whole identity number (sent in the body, never in the address)",
+                   request=form_schema(PersonLookupForm, "PersonLookup"),
+                   responses={200: PersonSerializer(many=True), **ERRORS},
+                   description="The number stays out of web server and proxy logs. Answers the persons of your "
+                               "jurisdiction with that number: one, or none (an empty list), whether the person "
+                               "is missing or outside your jurisdiction.")
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def lookup(self, request):
+        data = clean_with_form(PersonLookupForm, request.data)
+        persons = person_search(self.get_queryset(), data["identity_number"])
+        return Response(PersonSerializer(persons, many=True).data)
 
     @extend_schema(summary="Register a person (window clerk)",
                    request=form_schema(PersonRegisterForm, "PersonCreate", form_kwargs={"user": None}),

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from portal.constants import AccountType
 from portal.models import User
 from registration.constants import OPEN_UNEMPLOYMENT_STATUSES
-from registration.identity import identity_lookup_hash
+from registration.identity import identity_lookup_hash, identity_number_like
 from registration.models import (
     AgencyService,
     EmploymentRegistration,
@@ -23,7 +23,6 @@ from registration.models import (
 from registration.selectors.commitments import commitment_for_person
 
 _DIGITS = re.compile(r"\d+")
-_IDENTITY_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
 def person_staff_base() -> QuerySet[Person]:
@@ -37,7 +36,7 @@ def person_search(queryset: QuerySet[Person], q: str) -> QuerySet[Person]:
     q = re.sub(r"\s+", "", q or "")
     if not q:
         return queryset
-    if _IDENTITY_LIKE.fullmatch(q):
+    if identity_number_like(q):
         key = identity_lookup_hash(q)
         return queryset.filter(id_hash=key) if key else queryset.none()
     if _DIGITS.fullmatch(q):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from portal.constants import StaffRole
+from portal.lookups import EXPIRED, lookup_redirect, search_from_address
 from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
 from portal.workflow import available_moves
@@ -24,6 +25,7 @@ from registration.forms_cases import (
     CaseIntakeForm,
     HandoverProposeForm,
 )
+from registration.identity import identity_number_like
 from registration.models import HardshipCase
 from registration.selectors.cases import (
     case_for_staff,
@@ -72,13 +74,21 @@ class CaseIntakeView(StaffScopedViewMixin, FormView):
     scope_roles = [StaffRole.CLERK]
     form_class = CaseIntakeForm
     template_name = "registration/cases/intake.html"
+    q = ""
 
     def _params(self):
         return self.request.POST if self.request.method == "POST" else self.request.GET
 
+    def get(self, request, *args, **kwargs):
+        q = search_from_address(request, refuse=identity_number_like)
+        if q is None:
+            messages.info(request, EXPIRED)
+            return redirect("staff-registration:case-create")
+        self.q = q
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         params, user = self._params(), self.request.user
-        self.q = params.get("q", "").strip()
         persons = persons_for_intake(fetched_by=user, q=self.q)
         chosen = person_for_intake(fetched_by=user, pk=params.get("person"))
         if chosen is not None and chosen.pk not in {p.pk for p in persons}:
@@ -93,6 +103,9 @@ class CaseIntakeView(StaffScopedViewMixin, FormView):
         return {**super().get_context_data(**kwargs), "q": self.q}
 
     def post(self, request, *args, **kwargs):
+        if "find" in request.POST:  # step 1 posts its search, so an identity number stays out of the address
+            return lookup_redirect(request, request.POST.get("q", ""), person=request.GET.get("person"))
+        self.q = request.POST.get("q", "").strip()
         form = self.get_form()
         if form.submit(lambda data: services.hardship_case_submit(actor=request.user, **data)):
             messages.success(request, _("%(name)s has been submitted for street review.")

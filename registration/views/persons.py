@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from portal.audit import client_ip
+from portal.lookups import EXPIRED, LOOKUP_PARAM, lookup_redirect, lookup_text
 from portal.pages import FilteredListView
 from portal.scoped_views import StaffScopedViewMixin
 from portal.scoping import area_in_scope, has_staff_role
@@ -49,9 +50,34 @@ class StaffPersonMixin(StaffScopedViewMixin):
 
 
 class PersonListView(StaffPersonMixin, FilteredListView):
+    """The person search. The search box posts, and the results come back under a kept lookup
+    (``?lookup=<key>``), so an identity number never appears in a web address; ``?q=`` still takes a
+    name or a phone number, but not an identity number."""
+
     template_name = "registration/persons/list.html"
     filterset_class = PersonFilter
     context_object_name = "persons"
+
+    def get(self, request, *args, **kwargs):
+        self.kept_q = None
+        if LOOKUP_PARAM in request.GET:
+            self.kept_q = lookup_text(request, request.GET[LOOKUP_PARAM])
+            if self.kept_q is None:
+                messages.info(request, EXPIRED)
+                return redirect("staff-registration:person-list")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return lookup_redirect(request, request.POST.get("q", ""))
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if self.kept_q is not None:
+            data = self.request.GET.copy()
+            del data[LOOKUP_PARAM]
+            data["q"] = self.kept_q
+            kwargs.update(data=data, number_allowed=True)
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "may_register": self.may_register()}

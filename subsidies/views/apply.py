@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from portal.constants import AccountType, StaffRole
+from portal.lookups import EXPIRED, lookup_redirect, search_from_address
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
 from portal.workflow import available_moves
+from registration.identity import identity_number_like
 from registration.selectors.persons import person_of_user
 from subsidies.constants import APPLICANT_TYPE, ApplicantType, ApplicationStatus
 from subsidies.forms_apply import EMPLOYER, SEEKER, WINDOW, ApplyForm, CorrectForm, DocumentForm, NoteForm
@@ -270,6 +272,7 @@ class WindowApplyView(WindowMixin, View):
     """Find the person of the community (identity number, name or phone), then enter the application."""
 
     template_name = "subsidies/apply/window_form.html"
+    q = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not services.is_window_clerk(request.user) \
@@ -279,7 +282,6 @@ class WindowApplyView(WindowMixin, View):
 
     def _form(self, data=None):
         params = self.request.POST if self.request.method == "POST" else self.request.GET
-        self.q = params.get("q", "").strip()[:40]
         persons = window_persons(fetched_by=self.request.user, q=self.q)
         chosen = window_person(fetched_by=self.request.user, pk=params.get("person"))
         if chosen is not None and chosen.pk not in {p.pk for p in persons}:
@@ -296,10 +298,18 @@ class WindowApplyView(WindowMixin, View):
 
     def get(self, request, code):
         self.programme = _programme_for(code, list(APPLICANT_TYPE))
+        q = search_from_address(request, refuse=identity_number_like)
+        if q is None:
+            messages.info(request, EXPIRED)
+            return redirect("staff-subsidies:window-apply", code=code)
+        self.q = q[:40]
         return self.render_form(self._form())
 
     def post(self, request, code):
         self.programme = _programme_for(code, list(APPLICANT_TYPE))
+        if "find" in request.POST:  # step 1 posts its search, so an identity number stays out of the address
+            return lookup_redirect(request, request.POST.get("q", "")[:40], person=request.GET.get("person"))
+        self.q = request.POST.get("q", "").strip()[:40]
         form = self._form(request.POST)
         if _submit(form, self.programme, request.user):
             messages.success(request, _("Application No. %(number)s is entered; add the supporting documents.")

@@ -56,8 +56,25 @@ def test_a_person_is_found_by_full_identity_number(client, staff, tree):
     number = identity_make("420102", datetime.date(1970, 3, 8), 456)
     person = PersonFactory(area=tree.c1, identity_number=number)
     signed_in(client, staff["clerk@community"])
-    response = client.get(reverse("staff-registration:case-create"), {"q": number})
+    url = reverse("staff-registration:case-create")
+    found = client.post(url, {"q": number, "find": "1"})
+    assert found.status_code == 302 and found["Location"].startswith(f"{url}?lookup=")
+    assert number not in found["Location"]
+    response = client.get(found["Location"])
     assert [p for p, _ in response.context["form"].fields["person"].choices] == [person.pk]
+    assert not HardshipCase.objects.exists()
+
+
+def test_a_number_in_the_address_of_the_intake_is_not_looked_up(client, staff, tree):
+    from registration.identity import identity_make
+
+    number = identity_make("420102", datetime.date(1970, 3, 8), 456)
+    PersonFactory(area=tree.c1, identity_number=number)
+    signed_in(client, staff["clerk@community"])
+    response = client.get(reverse("staff-registration:case-create"), {"q": number})
+    assert response.status_code == 200 and response.context["form"].fields["person"].choices == []
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert 'method="post" class="form narrow search-step"' in response.content.decode()
 
 
 def test_intake_errors_are_shown_by_the_fields_and_the_input_is_kept(client, staff, person):

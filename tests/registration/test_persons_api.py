@@ -75,10 +75,53 @@ def test_search_and_detail_with_records(tree, clerk):
     UnemploymentRegistrationFactory(person=person)
     PersonFactory(area=tree.c1, name="别人")
     api = client_for(clerk)
-    rows = api.get(URL, {"q": NUMBER.lower()}).json()["results"]
+    rows = api.post(f"{URL}lookup/", {"identity_number": NUMBER.lower()}, format="json").json()
     assert [row["id"] for row in rows] == [person.pk]
+    assert [row["id"] for row in api.get(URL, {"q": "陈"}).json()["results"]] == [person.pk]
     detail = api.get(f"{URL}{person.pk}/").json()
     assert detail["identity_number"] == person.id_masked and len(detail["unemployment_registrations"]) == 1
+
+
+def test_an_identity_number_in_the_address_is_refused_with_the_endpoint_to_post_it_to(tree, clerk):
+    PersonFactory(area=tree.c1, identity_number=NUMBER, name="陈明")
+    api = client_for(clerk)
+    for q in (NUMBER, NUMBER.lower(), NUMBER[:15], f"{NUMBER[:6]} {NUMBER[6:]}"):
+        response = api.get(URL, {"q": q})
+        assert response.status_code == 400, q
+        error = response.json()["error"]
+        (field_error,) = error["fields"]["q"]
+        assert field_error["code"] == "identity_number_in_url"
+        assert "/api/staff/registration/persons/lookup/" in field_error["message"]
+        assert NUMBER not in response.content.decode()
+    assert api.get(URL, {"q": "13500"}).status_code == 200  # a phone number is no identity number
+
+
+def test_lookup_takes_the_number_in_the_body_within_jurisdiction_only(tree, clerk):
+    person = PersonFactory(area=tree.c1, identity_number=NUMBER, name="陈明")
+    lookup = f"{URL}lookup/"
+    response = client_for(clerk).post(lookup, {"identity_number": f" {NUMBER[:6]}-{NUMBER[6:]} "}, format="json")
+    assert response.status_code == 200 and [row["id"] for row in response.json()] == [person.pk]
+    assert response.json()[0]["identity_number"] == person.id_masked
+    assert response["Cache-Control"] == "no-store"
+    other = client_for(make_staff(StaffRole.CLERK, tree.d2))
+    assert other.post(lookup, {"identity_number": NUMBER}, format="json").json() == []  # not found, not 404
+    wrong = NUMBER[:17] + ("0" if NUMBER[17] != "0" else "1")
+    assert client_for(clerk).post(lookup, {"identity_number": wrong}, format="json").json() == []
+    response = client_for(clerk).post(lookup, {"identity_number": "陈明"}, format="json")
+    assert response.status_code == 400 and api_field_codes(response) == {"identity_number": ["not_identity_number"]}
+    assert api_field_codes(client_for(clerk).post(lookup, {}, format="json")) == {"identity_number": ["required"]}
+    assert client_for(clerk).get(lookup).status_code == 405
+    assert client_for(None).post(lookup, {"identity_number": NUMBER}, format="json").status_code in (401, 403)
+
+
+def test_the_schema_documents_the_lookup_and_the_refusal():
+    schema = client_for(None).get("/api/schema/", {"format": "json"}).json()
+    lookup = schema["paths"]["/api/staff/registration/persons/lookup/"]
+    assert set(lookup) == {"post"}
+    body = lookup["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert "identity_number" in schema["components"]["schemas"][body]["properties"]
+    (q,) = [p for p in schema["paths"]["/api/staff/registration/persons/"]["get"]["parameters"] if p["name"] == "q"]
+    assert "lookup/" in q["description"]
 
 
 def test_reveal_is_audited_each_time_and_not_cached(tree, clerk):

@@ -74,16 +74,64 @@ def test_officials_cannot_open_the_registration_form(staff):
     assert login(staff["official@district"]).get(NEW).status_code == 403
 
 
+def search(client, q):
+    """The search box posts; the results come back under a kept lookup key."""
+    response = client.post(LIST, {"q": q})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
 def test_search_by_whole_number_name_and_phone(tree, clerk):
     target = PersonFactory(area=tree.c1, identity_number=NUMBER, name="赵敏", phone="13712345678")
     PersonFactory(area=tree.c1, name="钱多多", phone="13600000000")
     client = login(clerk)
     for q in (NUMBER, NUMBER.lower(), "赵", "137123"):
-        persons = list(client.get(LIST, {"q": q}).context["persons"])
+        persons = list(search(client, q).context["persons"])
         assert persons == [target], q
-    assert list(client.get(LIST, {"q": NUMBER[:17] + "0" if NUMBER[17] != "0" else NUMBER[:17] + "1"})
+    assert list(search(client, NUMBER[:17] + "0" if NUMBER[17] != "0" else NUMBER[:17] + "1")
                 .context["persons"]) == []
-    assert list(client.get(LIST, {"q": NUMBER[:10]}).context["persons"]) == []  # no partial-number probing
+    assert list(search(client, NUMBER[:10]).context["persons"]) == []  # no partial-number probing
+    for q in ("赵", "137123"):  # a name or a phone number may still come in the address
+        assert list(client.get(LIST, {"q": q}).context["persons"]) == [target], q
+
+
+def test_the_search_box_posts_and_the_address_carries_only_an_opaque_key(tree, clerk):
+    target = PersonFactory(area=tree.c1, identity_number=NUMBER, name="赵敏")
+    client = login(clerk)
+    page = client.get(LIST).content.decode()
+    assert '<form method="post" class="filters"' in page
+    response = client.post(LIST, {"q": f" {NUMBER} "})
+    location = response["Location"]
+    assert response.status_code == 302 and location.startswith(f"{LIST}?lookup=")
+    assert NUMBER not in location and NUMBER[6:14] not in location
+    found = client.get(location)
+    assert list(found.context["persons"]) == [target]
+    assert found.context["query"] == location.split("?", 1)[1]  # pagination links keep the key
+    assert NUMBER not in str(client.session.items())  # the session keeps it encrypted
+    assert login(clerk).get(location).status_code == 302  # the key means nothing in another session
+    assert client.post(LIST, {"q": ""})["Location"] == LIST
+
+
+def test_a_number_in_the_address_is_refused_not_looked_up(tree, clerk):
+    PersonFactory(area=tree.c1, identity_number=NUMBER, name="赵敏")
+    client = login(clerk)
+    for q in (NUMBER, NUMBER.lower(), NUMBER[:15], f"{NUMBER[:6]} {NUMBER[6:]}"):
+        response = client.get(LIST, {"q": q})
+        assert response.status_code == 200 and list(response.context["persons"]) == [], q
+        assert response.context["filter"].form.errors.as_data()["q"][0].code == "identity_number_in_url"
+    assert "type it into the search box" in response.content.decode() or "搜索框" in response.content.decode()
+
+
+def test_an_expired_lookup_asks_to_search_again(tree, clerk, monkeypatch):
+    import time
+
+    PersonFactory(area=tree.c1, identity_number=NUMBER)
+    client = login(clerk)
+    location = client.post(LIST, {"q": NUMBER})["Location"]
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get(location)
+    assert response.status_code == 302 and response["Location"] == LIST
 
 
 def test_list_shows_masked_numbers_only(tree, clerk):

@@ -236,6 +236,24 @@ def test_window_finds_the_person_and_enters_the_application(client, tree, social
     assert client.get(response.url).status_code == 200
 
 
+def test_window_finds_the_person_by_identity_number_without_putting_it_in_the_address(client, tree, social):
+    from registration.identity import identity_decrypt
+
+    person = hard_to_employ_flexible(tree.c1, name="王五")
+    number = identity_decrypt(person.id_encrypted)
+    client.force_login(make_staff(StaffRole.CLERK, tree.c1))
+    url = reverse("staff-subsidies:window-apply", args=[social.code])
+    page = client.get(url).content.decode()
+    assert 'method="post" class="form narrow search-step"' in page and 'name="find"' in page
+    found = client.post(url, {"q": number, "find": "1"})
+    assert found.status_code == 302 and found["Location"].startswith(f"{url}?lookup=")
+    assert number not in found["Location"] and not Application.objects.exists()
+    assert person.id_masked in client.get(found["Location"]).content.decode()
+    refused = client.get(url, {"q": number})  # an old link with the number: not looked up
+    assert refused.status_code == 200 and person.id_masked not in refused.content.decode()
+    assert [m.level_tag for m in refused.context["messages"]] == ["error"]
+
+
 def test_window_enters_an_agencys_referral_subsidy_by_licence_number(client, tree):
     referral = programme(ProgrammeKind.JOB_REFERRAL)
     agency, person, placed_on = referral_placement(tree.c1)
