@@ -66,6 +66,19 @@ class Tree:
 
 
 @pytest.fixture
+def distinct_ids(db):
+    """Each table numbers its next rows from its own million (table n from n × 1,000,000), so an id
+    names one record: a guard looking for a record's id in an answer cannot mistake a nested id of
+    another model (a referral's vacancy, say) for it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename")
+        for n, (name,) in enumerate(cursor.fetchall(), start=1):
+            cursor.execute("SELECT setval(%s, %s, false)", [name, n * 1_000_000])
+
+
+@pytest.fixture
 def tree(db) -> Tree:
     """Named areas of the loaded Wuhan tree, plus a province root and a sibling city."""
     province = Area.objects.create(code="420000000000", name="湖北省", level=AreaLevel.PROVINCE)

@@ -47,7 +47,8 @@ from tests.scoped_records import SCOPED_RECORD_FACTORIES
 from tests.subsidies.factories import FundFactory
 from tests.url_walk import all_routes
 
-pytestmark = pytest.mark.django_db
+# Ids unique across tables: an id found in an answer is the record's, not a nested one of another model.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("distinct_ids")]
 
 APPS = ("analytics", "subsidies")
 SUBSIDY_FORMATS = tuple(value for value, _label in FILE_FORMATS)

@@ -21,7 +21,8 @@ from tests.conftest import STAFF_POSITIONS
 from tests.scoped_records import SCOPED_RECORD_FACTORIES
 from tests.url_walk import all_routes
 
-pytestmark = pytest.mark.django_db
+# Ids unique across tables: an id found in an answer is the record's, not a nested one of another model.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("distinct_ids")]
 
 
 def _scoped_routes():
