@@ -6,7 +6,9 @@ Each demo role in turn (anonymous first, the superuser last) opens every route w
 every route with parameters, the first link to it found on a page already seen: one representative
 detail page per kind of record (a vacancy, a person, an application…). Each route's page is opened
 once, by the first role that reaches it (about 140 pages, a minute); tests/portal/test_csp.py reads
-every template for the inline code a role's branch might hold. The browser reports each refused script, style or image as a
+every template for the inline code a role's branch might hold.
+
+The browser reports each refused script, style or image as a
 ``securitypolicyviolation`` event (sent to the test through an exposed function) and as a console
 message naming the Content Security Policy; both are collected, with the page and the role.
 """
@@ -33,10 +35,11 @@ ROLES = ["", "seeker", "employer", "jiangan_community_clerk", "jiangan_street_cl
          "jiangan_official", "city_official", "jiangan_admin", "city_admin", "admin"]
 
 # Routes that are not pages to look at: the JSON API (its documentation page is kept), the JSON
-# unread count, the test suite's plugin app, the health check, the admin's scripts and look-ups, files to download, and actions
-# that only take a POST. Only the superuser opens the admin; the anonymous visitor sees its login.
-SKIP_PREFIXES = ("api/", "plugin/", "healthz", "notifications/unread.json", "i18n/", "accounts/logout/", "admin/logout/",
-                 "admin/jsi18n/", "admin/autocomplete/")
+# unread count, the test suite's plugin app, the health check, the admin's scripts and look-ups,
+# files to download, and actions that only take a POST. Only the superuser opens the admin; the
+# anonymous visitor sees its login page.
+SKIP_PREFIXES = ("api/", "plugin/", "healthz", "notifications/unread.json", "i18n/", "accounts/logout/",
+                 "admin/logout/", "admin/jsi18n/", "admin/autocomplete/")
 KEEP = ("api/docs/",)
 SKIP_NAME_ENDINGS = ("export", "download", "my-document", "card")
 ADMIN_FOR = {"admin": "admin/", "": "admin/login/"}
@@ -51,7 +54,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 # Charts are drawn after their numbers arrive: wait for them, so what drawing does is seen too.
 CHARTS_SETTLED = """() => Array.from(document.querySelectorAll("[data-chart-url]"))
-  .every((chart) => chart.hidden || chart.hasAttribute("data-chart-drawn") || chart.classList.contains("chart-failed"))"""
+  .every((chart) => chart.hidden || chart.hasAttribute("data-chart-drawn")
+                   || chart.classList.contains("chart-failed"))"""
 
 
 def start_urls(role: str) -> list[str]:

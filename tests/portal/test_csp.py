@@ -13,7 +13,8 @@ from django.test import Client
 from portal.models import User
 from tests.url_walk import all_routes
 
-PROJECT_DIRS = [settings.BASE_DIR / "templates", *(settings.BASE_DIR / app for app in ["portal", *settings.PORTAL_APPS])]
+PROJECT_DIRS = [settings.BASE_DIR / "templates",
+                *(settings.BASE_DIR / app for app in ["portal", *settings.PORTAL_APPS])]
 
 STRICT = {
     "default-src": "'self'",
