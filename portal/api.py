@@ -5,7 +5,7 @@ from __future__ import annotations
 from axes.helpers import get_credentials
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -213,5 +213,9 @@ class SchemaView(SpectacularAPIView):
 
 
 @scope_exempt("API documentation page, served from local assets.")
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the sidecar; its start-up script is a second request (``?script``), not inline,
+    so the page runs under the portal's strict Content-Security-Policy."""
+
     permission_classes = [permissions.AllowAny]
+    template_name = "portal/api_docs.html"

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: see the CSP block below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
@@ -309,6 +310,29 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "token": env("THROTTLE_RATE_TOKEN", "10/min"),                # POST /api/auth/token/
     "registration": env("THROTTLE_RATE_REGISTRATION", "10/hour"),  # online unemployment registration
 }
+
+# --- Content-Security-Policy (issue 11) ---------------------------------------------------------
+# django-csp's CSPMiddleware (in MIDDLEWARE) sets the policy on every response: pages run
+# and style only the portal's own files. No inline <script> or <style>, no style="" or on…=""
+# attributes, no javascript: URLs; scripts change looks through classes or element.style. Nothing
+# needs a nonce: the Swagger UI (/api/docs/) loads its start-up script as a file too. The API
+# answers JSON only, since DRF's browsable pages carry inline styles; /api/docs/ is its page for people.
+# tests/browser/test_csp.py loads every page as every demo role and fails on any violation.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the blank favicon and the Swagger UI's icons
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 
 # Production hardening; check --deploy passes with these.
 if PRODUCTION:
