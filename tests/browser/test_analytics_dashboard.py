@@ -81,6 +81,14 @@ def test_a_district_official_drills_down_reads_a_chart_and_exports_xlsx(desktop_
     expect(last_month.locator("td").first).to_have_text("216")
     data = page.evaluate("fetch(document.querySelector('#chart-trend').dataset.chartUrl).then(r => r.json())")
     assert data["series"][0]["data"][-1] == 216 and data["categories"][-1] == "2025-06"
+    # Pointing at the chart shows its tooltip within the page's policy (no inline style in markup).
+    trend.scroll_into_view_if_needed()
+    box = trend.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.4)
+    page.mouse.move(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.4, steps=5)
+    page.wait_for_timeout(500)
+    assert "216" in trend.inner_text() or "216" in trend.get_attribute("aria-label")
+    assert not [e for e in page.log.console_errors if "Content Security Policy" in e], page.log.console_errors
 
     # District → street: the street's row in the areas table links one level down.
     with page.expect_navigation():

@@ -33,7 +33,9 @@
       // Decal patterns tell bars apart without colour; the forecast's bands are told apart by shade.
       aria: {enabled: true, label: {description: describe(data)}, decal: {show: data.kind !== "forecast"}},
       title: {show: false, text: data.title},
-      tooltip: {trigger: "axis", valueFormatter: number},
+      // Drawn in the chart itself, not as HTML: ECharts' HTML tooltip writes style attributes into its
+      // markup, which the page's Content-Security-Policy refuses.
+      tooltip: {trigger: "axis", valueFormatter: number, renderMode: "richText"},
       legend: {bottom: 0, type: "scroll", textStyle: {fontSize: phone ? 11 : 12}},
       grid: {left: 8, right: phone ? 8 : 16, top: 16, bottom: 40, containLabel: true},
       xAxis: {type: "category", data: data.categories, axisLabel: {hideOverlap: true, fontSize: phone ? 10 : 12}},
@@ -90,7 +92,7 @@
         lines.push("80%: " + number(b.lo80[i]) + " – " + number(b.hi80[i]));
         lines.push("95%: " + number(b.lo95[i]) + " – " + number(b.hi95[i]));
       }
-      return lines.join("<br>");
+      return lines.join("\n");
     };
     return option;
   }
