@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install demo serve test browser messages
+.PHONY: install demo serve test browser messages contract
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,8 @@ browser:
 
 test: $(TEST_STAMP) messages browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The API contract at length: schemathesis, every operation, anonymous and each role, 25 examples
+# per operation and mode (the test command runs 2).
+contract: $(TEST_STAMP) messages
+	CONTRACT_EXAMPLES=$${CONTRACT_EXAMPLES:-25} $(BIN)/pytest -p no:randomly --runxfail tests/portal/test_api_contract.py $(PYTEST_ARGS)

@@ -70,6 +70,8 @@ class StaffLedgerViewSet(ScopedModelViewSet):
     """The real-name ledgers of an area in the reader's jurisdiction."""
 
     model = UnemploymentRegistration
+    # What a ledger row looks like, for OPTIONS (the metadata asks every viewset for a serializer).
+    serializer_class = LedgerRowSerializer
 
     def _params(self, form_class, data):
         values = clean_with_form(form_class, data, user=self.request.user)

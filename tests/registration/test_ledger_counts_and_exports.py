@@ -256,3 +256,9 @@ def test_ledger_counts_selector_is_scoped(tree, ledger_data):
     with pytest.raises(OutOfScope):
         ledger_counts(fetched_by=clerk, area=tree.d1, on_date=ON)
     assert ledger_counts(fetched_by=clerk, area=tree.c1, on_date=ON).unemployed == 2
+
+
+def test_options_on_the_ledger_export_describes_it_instead_of_failing(api_client, district_clerk):
+    api_client.force_authenticate(district_clerk)
+    response = api_client.options("/api/staff/registration/ledger/export/")
+    assert response.status_code == 200 and response.json()["name"]
