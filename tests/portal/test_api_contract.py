@@ -86,10 +86,12 @@ def keep_test_connection():
 
 # Issue 11, finding 7 is not fixed yet (nullable fields documented as non-null, page=0 and
 # page_size, 401 for anonymous, 409 for state conflicts, the error responses on every operation):
-# until it is, the run reports them without failing the suite. Known too: after the first 500 from
-# a NUL byte in a query (issue 11, finding 5, fixed separately) the test's connection is closed
-# and every later request of that role answers 500 ("connection already closed").
-@pytest.mark.xfail(reason="issue 11 finding 7: API answers outside their schema", strict=False)
+# until it is, the contract runs by ``make contract`` only (it fails there, listing them), not in the
+# suite, where a run that cannot fail would only cost two minutes. Known too: after the first 500
+# from a NUL byte in a query (issue 11, finding 5) the test's connection may be closed and every
+# later request of that role answer 500 ("connection already closed").
+@pytest.mark.skipif("CONTRACT_EXAMPLES" not in os.environ,
+                    reason="run by `make contract` until issue 11's finding 7 is fixed")
 @pytest.mark.usefixtures("keep_test_connection")
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_keeps_its_contract(role, tree):
