@@ -16,9 +16,11 @@ from jobs.constants import (
     APPLICATION_NOTE_MAX,
     COVER_NOTE_MAX,
     EMPLOYER_APPLICATION_MOVES,
+    EXPERIENCE_MAX,
     REFERRAL_NOTE_MAX,
     REFERRAL_OUTCOMES,
     REFUSAL_REASON_MAX,
+    SALARY_CEILING,
     SKILLS_MAX,
     SUMMARY_MAX,
     ApplicationStatus,
@@ -101,7 +103,8 @@ class AreasField(CodesField):
 class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
     area = AreaField(label=_("Residence community"), help_text=_("Choose down to your community."))
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
-    experience_years = forms.IntegerField(label=_("Years of experience"), initial=0,
+    experience_years = forms.IntegerField(label=_("Years of experience"), initial=0, min_value=0,
+                                          max_value=EXPERIENCE_MAX,
                                           widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
                              help_text=_("For example: 电焊, forklift licence, bookkeeping."))
@@ -111,7 +114,8 @@ class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
     wanted_areas = AreasField(
         label=_("Wanted work areas (districts)"), required=False, widget=forms.SelectMultiple(attrs={"size": 7}),
         help_text=_("Leave empty if any district suits you."))
-    expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False,
+    expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False, min_value=0,
+                                         max_value=SALARY_CEILING,
                                          widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     summary = forms.CharField(label=_("About me"), max_length=SUMMARY_MAX, required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))

@@ -9,6 +9,7 @@ from rest_framework import mixins, permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -92,6 +93,8 @@ class TokenResponseSerializer(serializers.Serializer):
 @scope_exempt("Issues a token to the user who proves their password.")
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (send it as `Authorization: Token …`)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's JSON parser, without limits
 
     @extend_schema(request=ObtainAuthToken.serializer_class, responses={200: TokenResponseSerializer, **ERRORS})
     def post(self, request, *args, **kwargs):
