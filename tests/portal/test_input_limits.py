@@ -202,3 +202,40 @@ def test_every_api_view_parses_json_with_the_limits():
                         for parser in getattr(route.view, "parser_classes", ())
                         if issubclass(parser, JSONParser) and not issubclass(parser, LimitedJSONParser)})
     assert unlimited == []
+
+
+def _project_modules_imported() -> None:
+    import importlib
+    import pkgutil
+
+    from tests.url_walk import PROJECT_APPS
+
+    for app in PROJECT_APPS:
+        for module in pkgutil.walk_packages(importlib.import_module(app).__path__, f"{app}."):
+            if not any(part in module.name for part in (".migrations", ".management", ".tests")):
+                importlib.import_module(module.name)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_integer_field_of_a_form_is_bounded_within_the_integer_column():
+    """A form's number goes into an ``integer`` column (or is compared with one): without both bounds
+    a number beyond the column's range is a database error, not a field error."""
+    from django import forms
+
+    from portal.input_limits import INTEGER_COLUMN_MAX, INTEGER_COLUMN_MIN
+    from tests.url_walk import PROJECT_APPS
+
+    _project_modules_imported()
+    unbounded = sorted(
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in set(_subclasses(forms.BaseForm)) if form.__module__.split(".")[0] in PROJECT_APPS
+        for name, field in getattr(form, "base_fields", {}).items()
+        if isinstance(field, forms.IntegerField) and not (
+            field.min_value is not None and field.max_value is not None
+            and INTEGER_COLUMN_MIN <= field.min_value and field.max_value <= INTEGER_COLUMN_MAX))
+    assert unbounded == []
