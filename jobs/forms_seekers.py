@@ -16,11 +16,9 @@ from jobs.constants import (
     APPLICATION_NOTE_MAX,
     COVER_NOTE_MAX,
     EMPLOYER_APPLICATION_MOVES,
-    EXPERIENCE_MAX,
     REFERRAL_NOTE_MAX,
     REFERRAL_OUTCOMES,
     REFUSAL_REASON_MAX,
-    SALARY_CEILING,
     SKILLS_MAX,
     SUMMARY_MAX,
     ApplicationStatus,
@@ -35,6 +33,7 @@ from jobs.selectors.seekers import (
     occupations_by_codes,
 )
 from portal.forms import ServiceErrorsMixin
+from portal.input_limits import INTEGER_COLUMN_MAX, INTEGER_COLUMN_MIN
 from portal.models import Area
 from portal.reference.education import Education
 from portal.reference.models import Occupation
@@ -103,8 +102,9 @@ class AreasField(CodesField):
 class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
     area = AreaField(label=_("Residence community"), help_text=_("Choose down to your community."))
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
-    experience_years = forms.IntegerField(label=_("Years of experience"), initial=0, min_value=0,
-                                          max_value=EXPERIENCE_MAX,
+    # The service judges these two numbers (its "range" error); the form keeps them within the column.
+    experience_years = forms.IntegerField(label=_("Years of experience"), initial=0,
+                                          min_value=INTEGER_COLUMN_MIN, max_value=INTEGER_COLUMN_MAX,
                                           widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
                              help_text=_("For example: 电焊, forklift licence, bookkeeping."))
@@ -114,8 +114,8 @@ class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
     wanted_areas = AreasField(
         label=_("Wanted work areas (districts)"), required=False, widget=forms.SelectMultiple(attrs={"size": 7}),
         help_text=_("Leave empty if any district suits you."))
-    expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False, min_value=0,
-                                         max_value=SALARY_CEILING,
+    expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False,
+                                         min_value=INTEGER_COLUMN_MIN, max_value=INTEGER_COLUMN_MAX,
                                          widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     summary = forms.CharField(label=_("About me"), max_length=SUMMARY_MAX, required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
