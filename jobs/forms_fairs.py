@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jobs.constants import (
     DESCRIPTION_MAX,
     FAIR_CANCEL_REASON_MAX,
+    FAIR_CAPACITY_MAX,
     FAIR_TITLE_MAX,
     FAIR_VENUE_MAX,
     MEETING_LINK_MAX,
@@ -111,6 +112,7 @@ class FairForm(ServiceErrorsMixin, forms.Form):
     industry = forms.ModelChoiceField(label=_("Industry"), queryset=Industry.objects.order_by("code"),
                                       required=False, help_text=_("Required for an industry fair."))
     capacity = forms.IntegerField(label=_("Seeker places"), required=False, min_value=1,
+                                  max_value=FAIR_CAPACITY_MAX,
                                   help_text=_("Leave empty for no limit."))
     description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX, required=False,
                                   widget=forms.Textarea(attrs={"rows": 5}))

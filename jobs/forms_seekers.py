@@ -33,6 +33,7 @@ from jobs.selectors.seekers import (
     occupations_by_codes,
 )
 from portal.forms import ServiceErrorsMixin
+from portal.input_limits import INTEGER_COLUMN_MAX, INTEGER_COLUMN_MIN
 from portal.models import Area
 from portal.reference.education import Education
 from portal.reference.models import Occupation
@@ -101,7 +102,9 @@ class AreasField(CodesField):
 class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
     area = AreaField(label=_("Residence community"), help_text=_("Choose down to your community."))
     education = forms.ChoiceField(label=_("Education"), choices=Education.choices, initial=Education.NONE)
+    # The service judges these two numbers (its "range" error); the form keeps them within the column.
     experience_years = forms.IntegerField(label=_("Years of experience"), initial=0,
+                                          min_value=INTEGER_COLUMN_MIN, max_value=INTEGER_COLUMN_MAX,
                                           widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
                              help_text=_("For example: 电焊, forklift licence, bookkeeping."))
@@ -112,6 +115,7 @@ class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
         label=_("Wanted work areas (districts)"), required=False, widget=forms.SelectMultiple(attrs={"size": 7}),
         help_text=_("Leave empty if any district suits you."))
     expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False,
+                                         min_value=INTEGER_COLUMN_MIN, max_value=INTEGER_COLUMN_MAX,
                                          widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}))
     summary = forms.CharField(label=_("About me"), max_length=SUMMARY_MAX, required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))

@@ -15,6 +15,8 @@ from policy.constants import (
     BODY_MAX,
     CATEGORY_MAX,
     COURSE_AREA_LEVELS,
+    COURSE_COST_MAX,
+    COURSE_SEATS_MAX,
     COURSE_TITLE_MAX,
     FEES_MAX,
     HOURS_MAX,
@@ -368,9 +370,10 @@ class CourseForm(ServiceErrorsMixin, forms.Form):
     area = AreaField(label=_("Area"), allowed_levels=COURSE_AREA_LEVELS,
                       help_text=_("The district, street or community where the course is held."))
     address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX)
-    cost = forms.IntegerField(label=_("Cost (yuan)"), min_value=0)
-    subsidy = forms.IntegerField(label=_("Subsidy (yuan)"), min_value=0, initial=0, required=False)
-    seats = forms.IntegerField(label=_("Seats"), min_value=1)
+    cost = forms.IntegerField(label=_("Cost (yuan)"), min_value=0, max_value=COURSE_COST_MAX)
+    subsidy = forms.IntegerField(label=_("Subsidy (yuan)"), min_value=0, max_value=COURSE_COST_MAX, initial=0,
+                                 required=False)
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=COURSE_SEATS_MAX)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ from rest_framework import exceptions, mixins, permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -100,6 +101,7 @@ class TokenView(ObtainAuthToken):
     endpoint answers 429 `login_locked` with the unlock time (and `Retry-After`) until the lock lifts,
     even for the right password. It is also throttled (429 `throttled`)."""
 
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's JSON parser, without limits
     throttle_classes = [ScopedThrottle]  # ObtainAuthToken turns the default off
     throttle_scope = "token"
 

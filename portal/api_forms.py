@@ -25,9 +25,11 @@ given for a required field is ``blank`` (``null`` for null), a missing one ``req
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Callable
 
 from django import forms
+from django.forms.fields import BaseTemporalField
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
@@ -104,12 +106,24 @@ def validated_form(form_class: type[forms.Form], data, *, files=None, optional=(
     form = form_class(data=data, files=files, prefix="", **form_kwargs)
     for name in optional:
         form.fields[name].required = False
+    _refuse_wrong_types(form, data)
     if form.is_valid():
         return form
     errors = form.errors.as_data()
     if any(error.code == code for name, code in (not_found or {}).items() for error in errors.get(name, [])):
         raise OutOfScope()
     raise_form_errors(form)
+
+
+def _refuse_wrong_types(form: forms.Form, data) -> None:
+    """A JSON number, true/false, list or object where a date or a time is expected is the field's
+    ``invalid`` error (Django's date fields read only text and dates)."""
+    errors = {name: [exceptions.ErrorDetail(field.error_messages["invalid"], code="invalid")]
+              for name, field in form.fields.items()
+              if isinstance(field, BaseTemporalField) and hasattr(data, "get")
+              and not isinstance(data.get(name), str | datetime.date | None)}
+    if errors:
+        raise exceptions.ValidationError(errors)
 
 
 def clean_with_form(form_class: type[forms.Form], data, **options) -> dict:

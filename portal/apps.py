@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
 
         from portal import registry
         from portal.constants import AuditEventType
+        from portal.input_limits import date_window_install
         from portal.registry import (
             ADMINISTRATOR,
             PUBLIC,
@@ -24,6 +25,7 @@ class PortalConfig(AppConfig):
             nav,
         )
 
+        date_window_install()
         registry.register_audit_events(AuditEventType)
         registry.register_navigation(
             nav("home", _("Home"), PUBLIC, section=SECTION_PUBLIC, order=-100),

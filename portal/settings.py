@@ -334,6 +334,19 @@ CONTENT_SECURITY_POLICY = {
 }
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 
+# Input limits (portal/input_limits.py): malformed input answers 400 naming the field, never 500.
+# JSON bodies are parsed with limits on their size (DATA_UPLOAD_MAX_MEMORY_SIZE, Django's limit for
+# form bodies too) and depth; control characters are refused in query strings, form bodies and JSON;
+# every date input lies within INPUT_DATE_WINDOW (years, inclusive).
+API_JSON_MAX_DEPTH = 32
+INPUT_DATE_WINDOW = (1900, 2100)
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "portal.input_limits.LimitedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+MIDDLEWARE = [*MIDDLEWARE, "portal.input_limits.InputLimitsMiddleware"]
+
 # Production hardening; check --deploy passes with these.
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

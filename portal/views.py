@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from portal import services
@@ -21,6 +24,7 @@ from portal.celery import app as celery_app
 from portal.constants import StaffRole
 from portal.context_processors import home_url_for, is_staff_member
 from portal.filters import AuditEventFilter, RoleGrantFilter
+from portal.input_limits import api_error_body, is_api_path
 from portal.forms import LoginForm, PortalPasswordChangeForm, SignUpForm, StaffAccountForm
 from portal.models import AuditEvent, RoleGrant
 from portal.notifications import notification_mark_read, notifications_of, unread_count
@@ -278,3 +282,33 @@ class NotificationCountView(View):
         response = JsonResponse({"unread": unread_count(request.user)})
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- Error answers (handler400/404/500 in portal/urls.py) ---------------------------------------
+# Under /api/ they answer in the API's JSON error shape (portal/api_base.py), elsewhere with the
+# portal's Chinese pages: a path no route matches, a 500 outside DRF's own handling.
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(api_error_body(status=status, code=code, message=message), status=status)
+
+
+def bad_request(request, exception):
+    if is_api_path(request.path):
+        if isinstance(exception, RequestDataTooBig):
+            return _api_error(400, "too_large", _("The request body is larger than %(size)s KB.")
+                              % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024})
+        return _api_error(400, "bad_request", _("The portal could not understand this request."))
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception):
+    if is_api_path(request.path):
+        return _api_error(404, "not_found", _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api_path(request.path):
+        return _api_error(500, "server_error", _("Something went wrong on the portal; please try again later."))
+    return defaults.server_error(request)

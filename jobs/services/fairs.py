@@ -24,6 +24,7 @@ from jobs.constants import (
     DESCRIPTION_MAX,
     FAIR_AREA_LEVELS,
     FAIR_CANCEL_REASON_MAX,
+    FAIR_CAPACITY_MAX,
     FAIR_ORGANISERS,
     FAIR_TITLE_MAX,
     FAIR_VENUE_MAX,
@@ -97,6 +98,9 @@ def _fair_errors(
             "max_length")
     if capacity is not None and capacity < 1:
         add("capacity", _("Seeker places must be at least 1, or empty for no limit."), "min_value")
+    elif capacity is not None and capacity > FAIR_CAPACITY_MAX:
+        add("capacity", _("Seeker places can be at most %(max)d, or empty for no limit.")
+            % {"max": FAIR_CAPACITY_MAX}, "max_value")
     if area is None:
         add("area", _("Choose the organising area."), "required")
     elif area.level not in FAIR_AREA_LEVELS:

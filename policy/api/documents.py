@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from policy.constants import RelationKind, Validity
@@ -43,6 +43,7 @@ from portal.api_base import (
     raise_form_errors,
 )
 from portal.api_forms import FormActionMixin, form_schema
+from portal.input_limits import LimitedJSONParser
 from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 from portal.workflow import with_previous_actor
@@ -294,7 +295,7 @@ class StaffDocumentViewSet(FormActionMixin, mixins.ListModelMixin, mixins.Retrie
     model = PolicyDocument
     serializer_class = StaffDocumentSerializer
     lookup_value_regex = r"\d+"
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [LimitedJSONParser, FormParser, MultiPartParser]
 
     def get_base_queryset(self):
         return with_previous_actor(document_staff_base())

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api_base import ERRORS, AreaBriefSerializer, ErrorSerializer, MovesField
 from portal.api_forms import FormActionMixin, validated_form
+from portal.input_limits import LimitedJSONParser
 from portal.constants import AccountType, StaffRole
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
 from subsidies.constants import APPLICANT_TYPE, ProgrammeKind
@@ -203,7 +204,7 @@ class MyApplicationViewSet(ApplyMixin, mixins.ListModelMixin, mixins.RetrieveMod
     missing), correct and resubmit when returned, withdraw, add documents, download them."""
 
     permission_classes = [permissions.IsAuthenticated, IsApplicantAccount]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [LimitedJSONParser, FormParser, MultiPartParser]
     filter_backends = []
 
     def get_queryset(self):
@@ -260,7 +261,7 @@ class WindowApplicationViewSet(ApplyMixin, mixins.RetrieveModelMixin, ScopedMode
     queryset = Application.objects.select_related("programme", "version", "person", "employer", "agency", "area")
     serializer_class = ApplicationSerializer
     scope_roles = [StaffRole.CLERK]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [LimitedJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(request=WindowApplicationInput, responses={201: ApplicationSerializer, 400: DUPLICATE, **ERRORS})
     def create(self, request):

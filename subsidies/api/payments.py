@@ -16,12 +16,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api_base import ERRORS, AreaBriefSerializer, MovesField
 from portal.api_forms import FormActionMixin, clean_with_form, form_input
 from portal.audit import client_ip
+from portal.input_limits import LimitedJSONParser
 from portal.scoped_views import ScopedModelViewSet, ScopedReadOnlyViewSet
 from subsidies.bankfiles import XLSX_CONTENT_TYPE
 from subsidies.constants import PaymentStatus
@@ -159,7 +160,7 @@ class CycleViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     queryset = PaymentCycle.objects.all()
     serializer_class = CycleSerializer
     filterset_class = CycleFilter
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [LimitedJSONParser, FormParser, MultiPartParser]
 
     def get_base_queryset(self):
         return cycles_with_totals()

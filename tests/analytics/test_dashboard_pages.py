@@ -255,7 +255,7 @@ def test_the_monthly_report_covers_the_month_with_its_figures_areas_trend_and_fo
     assert latest.context["day"] == DAY and latest.context["complete"] is False
 
 
-@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "2025-02-30", "1999-12-31", "2025-06-18\x00",
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "2025-02-30", "1999-12-31",
                                    "x" * 5000, "99999999999999999999", "2025-6-1"])
 def test_a_bad_day_is_explained_on_the_page_and_the_last_day_is_shown(client, tree, staff, facts, value):
     client.force_login(staff["official@district"])
@@ -267,7 +267,7 @@ def test_a_bad_day_is_explained_on_the_page_and_the_last_day_is_shown(client, tr
             assert response.context["day"] == DAY
 
 
-@pytest.mark.parametrize("value", ["0000-01", "2025-13", "9999-12", "1999-12", "2025-05\x00", "may", "2" * 300])
+@pytest.mark.parametrize("value", ["0000-01", "2025-13", "9999-12", "1999-12", "may", "2" * 300])
 def test_a_bad_report_month_is_explained_and_the_last_month_is_reported(client, tree, staff, facts, value):
     client.force_login(staff["official@district"])
     response = client.get("/staff/analytics/report/", {"month": value})
@@ -288,7 +288,6 @@ def test_a_report_month_after_the_last_facts_says_there_is_nothing_yet(client, t
     ({"date_from": "2000-01-01", "date_to": "2025-06-01"}, "date_from"),
     ({"date_from": "9999-12-31"}, "date_from"),
     ({"date_to": "0001-01-01"}, "date_to"),
-    ({"date_from": "\x00"}, "date_from"),
 ])
 def test_a_bad_staff_use_period_is_explained_on_the_page(client, tree, staff, params, field):
     client.force_login(staff["official@district"])
