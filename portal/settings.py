@@ -298,6 +298,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "portal.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip"
 AXES_ENABLE_ADMIN = True
+AXES_VERBOSE = False  # failures and lockouts go to the audit trail; no log line per login
 
 # Throttles (DRF's scoped throttle on the default cache, Redis in production): the API and the
 # pages (portal.throttling.ThrottledPageMixin) count in the same buckets, per account when signed
@@ -366,6 +367,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # django-axes writes a line per successful login; failures and lockouts are in the audit trail.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Demo accounts share one documented password (see README); only the demo_data command uses it.

@@ -115,7 +115,7 @@ def test_generating_on_the_page_adds_the_list_and_shows_it(tree):
     assert cycle.payments.count() == 2
 
 
-@pytest.mark.parametrize("month", ["2026-13", "abc", "2026-05\x00", "9" * 400, "", "-1-01"])
+@pytest.mark.parametrize("month", ["2026-13", "abc", "9" * 400, "", "-1-01"])
 def test_a_bad_month_is_refused_on_the_form_and_keeps_the_choice(month, tree):
     clerk = district_clerk(tree.d1)
     social_insurance()
@@ -236,4 +236,5 @@ def test_the_list_filters_by_district_month_and_status(jiangan, tree):
     assert [c.pk for c in client.get(LIST, {"district": "420102000000", "month": month,
                                             "status": "generated"}).context["cycles"]] == [cycle.pk]
     assert list(client.get(LIST, {"district": "420106000000"}).context["cycles"]) == []
-    assert client.get(LIST, {"month": "bad\x00"}).status_code == 200
+    assert client.get(LIST, {"month": "bad"}).status_code == 200
+    assert client.get(LIST, {"month": "bad\x00"}).status_code == 400  # refused before the page

@@ -93,7 +93,9 @@ def test_bad_filter_input_is_shown_as_an_error_not_a_server_error(tree, clerks):
     for params in ({"due_before": "2024-13-45"}, {"programme": "99999999999999999999"}, {"area": "nonsense"},
                    {"status": "paid\x00"}, {"q": "x" * 500}, {"sort": "drop table"}, {"page": "-1"}):
         response = client.get(QUEUE, params)
-        assert response.status_code in (200, 404), params
+        # A control character is refused before the page, naming the field (portal/input_limits.py).
+        refused = any("\x00" in value for value in params.values())
+        assert response.status_code in ((400,) if refused else (200, 404)), params
 
 
 def test_the_queue_uses_the_same_number_of_queries_for_one_row_and_thirty(tree, clerks):
@@ -222,7 +224,8 @@ def test_an_unknown_action_or_malformed_post_is_not_found_not_a_server_error(tre
     client = client_for(clerks["community"])
     assert client.post(detail(application), {"action": "delete"}).status_code == 404
     response = client.post(detail(application), {"action": "accept", "accept-remark": "a\x00b"})
-    assert response.status_code == 200 and Application.objects.get(pk=application.pk).status == "submitted"
+    assert response.status_code == 400 and "accept-remark" in response.content.decode()
+    assert Application.objects.get(pk=application.pk).status == "submitted"
 
 
 # --- Bulk approval on the page -----------------------------------------------------------------------
@@ -245,9 +248,10 @@ def test_bulk_approval_on_the_page_shows_each_items_result(tree, clerks):
 def test_bulk_approval_with_bad_input_explains_and_changes_nothing(tree, clerks):
     url = reverse("staff-subsidies:application-bulk-approve")
     client = client_for(clerks["district"])
-    for data in ({"ids": ["abc"]}, {"ids": []}, {"ids": ["1"], "remark": "x\x00"}, {"ids": ["9" * 40]}):
+    for data in ({"ids": ["abc"]}, {"ids": []}, {"ids": ["9" * 40]}):
         response = client.post(url, data)
         assert response.status_code == 200 and response.context["form"].errors, data
+    assert client.post(url, {"ids": ["1"], "remark": "x\x00"}).status_code == 400  # refused before the page
 
 
 # --- Jurisdiction and counters ------------------------------------------------------------------------
