@@ -30,9 +30,25 @@ from portal.workflow import available_moves
 
 
 class StandardPagination(pagination.PageNumberPagination):
+    """Pages of 20 rows (``page_size`` up to 100; more is cut to 100). A ``page`` or ``page_size`` that
+    is not a whole number from 1 up is a 400 naming the parameter (DRF would answer 404 to ``page=0``
+    and silently ignore a bad ``page_size``); a page past the last is a 404."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        errors = {}
+        for name in (self.page_query_param, self.page_size_query_param):
+            raw = request.query_params.get(name, "")
+            if raw == "" or (name == self.page_query_param and raw in self.last_page_strings):
+                continue
+            if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+                errors[name] = [exceptions.ErrorDetail(_("Give a whole number from 1 up."), code="invalid")]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def django_validation_error_detail(exc: DjangoValidationError) -> dict | list:

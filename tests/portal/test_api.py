@@ -156,3 +156,17 @@ def test_docs_page_works_offline(client):
     assert "swagger-ui" in html
     asset = re.search(r'src="(/static/drf_spectacular_sidecar/[^"]+\.js)"', html).group(1)
     assert client.get(asset).status_code == 200
+
+
+@pytest.mark.parametrize(("params", "field"), [({"page": "0"}, "page"), ({"page": "-1"}, "page"),
+                                              ({"page": "abc"}, "page"), ({"page_size": "0"}, "page_size"),
+                                              ({"page_size": "ten"}, "page_size"), ({"page_size": "١٠"}, "page_size")])
+def test_a_page_or_page_size_that_is_not_a_whole_number_from_one_is_a_400_naming_it(api_client, tree, params, field):
+    response = api_client.get("/api/areas/", params)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"][field][0]["code"] == "invalid"
+
+
+def test_a_page_past_the_last_is_not_found_and_a_large_page_size_is_cut_to_the_maximum(api_client, tree):
+    assert api_client.get("/api/areas/", {"page": "999"}).status_code == 404
+    assert len(api_client.get("/api/areas/", {"page_size": "100000"}).json()["results"]) == 500  # the tree's maximum
