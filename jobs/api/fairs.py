@@ -88,7 +88,8 @@ class FairParticipantSerializer(serializers.ModelSerializer):
 
 class FairSerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True)
-    industry_name = serializers.CharField(source="industry.name", read_only=True, default=None)
+    industry_name = serializers.CharField(source="industry.name", read_only=True, default=None,
+                                          allow_null=True)  # a fair open to every industry has none
     employer_count = serializers.IntegerField(read_only=True)
     vacancy_count = serializers.IntegerField(read_only=True)
     signup_count = serializers.IntegerField(read_only=True)

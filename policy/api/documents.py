@@ -198,7 +198,8 @@ class StaffDocumentSerializer(serializers.ModelSerializer):
     """The working copy (latest version) with its status and what the public sees."""
 
     area = AreaBriefSerializer(read_only=True)
-    published_version = serializers.IntegerField(source="published_version.number", default=None, read_only=True)
+    published_version = serializers.IntegerField(source="published_version.number", default=None, read_only=True,
+                                                 allow_null=True)  # none until first published
     import_notes = PolicyImportNoteSerializer(many=True, read_only=True)
     moves = MovesField()
 

@@ -170,3 +170,15 @@ def test_a_page_or_page_size_that_is_not_a_whole_number_from_one_is_a_400_naming
 def test_a_page_past_the_last_is_not_found_and_a_large_page_size_is_cut_to_the_maximum(api_client, tree):
     assert api_client.get("/api/areas/", {"page": "999"}).status_code == 404
     assert len(api_client.get("/api/areas/", {"page_size": "100000"}).json()["results"]) == 500  # the tree's maximum
+
+
+def test_fields_answered_as_null_are_documented_as_nullable():
+    """Answers keep their schema: a fair for every industry has no industry name, a document not yet
+    published no published version."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    assert components["Fair"]["properties"]["industry_name"].get("nullable") is True
+    documents = [name for name, body in components.items() if "published_version" in body.get("properties", {})]
+    assert documents and all(components[name]["properties"]["published_version"].get("nullable") is True
+                             for name in documents)
