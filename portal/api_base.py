@@ -68,6 +68,15 @@ def django_validation_error_detail(exc: DjangoValidationError) -> dict | list:
     return {"non_field_errors": details(exc.error_list)}
 
 
+def api_error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """The API's one error shape (the module's docstring): from DRF's views through
+    ``exception_handler``, and from answers made outside them (the error pages, the input limits)."""
+    body = {"status": status, "code": code, "message": message}
+    if fields is not None:
+        body["fields"] = fields
+    return {"error": body}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_error_detail(exc))
@@ -80,19 +89,16 @@ def exception_handler(exc, context):
     if response is None:
         return None
 
-    body: dict = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         full = exc.get_full_details()
         if isinstance(full, list):
             full = {"non_field_errors": full}
-        body["code"] = "invalid"
-        body["message"] = _("Some fields are invalid; see the field errors.")
-        body["fields"] = full
+        response.data = api_error_body(status=response.status_code, code="invalid",
+                                       message=_("Some fields are invalid; see the field errors."), fields=full)
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-        body["code"] = codes if isinstance(codes, str) else "error"
-        body["message"] = str(getattr(exc, "detail", exc))
-    response.data = {"error": body}
+        response.data = api_error_body(status=response.status_code, code=codes if isinstance(codes, str) else "error",
+                                       message=str(getattr(exc, "detail", exc)))
     return response
 
 

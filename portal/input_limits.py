@@ -46,14 +46,6 @@ def is_api_path(path: str) -> bool:
     return path.startswith("/api/")
 
 
-def api_error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
-    """The API's one error shape (see portal/api_base.py), for answers made outside DRF's views."""
-    body = {"status": status, "code": code, "message": message}
-    if fields is not None:
-        body["fields"] = fields
-    return {"error": body}
-
-
 # --- JSON bodies -------------------------------------------------------------------------------
 
 
@@ -136,6 +128,8 @@ class InputLimitsMiddleware:
             return self.get_response(request)
         message = control_characters_message(field)
         if is_api_path(request.path):
+            from portal.api_base import api_error_body  # api_base loads DRF's settings, which name this module
+
             return JsonResponse(api_error_body(
                 status=400, code="invalid", message=_("Some fields are invalid; see the field errors."),
                 fields={field: [{"code": "control_characters", "message": message}]}), status=400)

@@ -19,12 +19,13 @@ from django.views import defaults
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from portal import services
+from portal.api_base import api_error_body
 from portal.audit import client_ip
 from portal.celery import app as celery_app
 from portal.constants import StaffRole
 from portal.context_processors import home_url_for, is_staff_member
 from portal.filters import AuditEventFilter, RoleGrantFilter
-from portal.input_limits import api_error_body, is_api_path
+from portal.input_limits import is_api_path
 from portal.forms import LoginForm, PortalPasswordChangeForm, SignUpForm, StaffAccountForm
 from portal.models import AuditEvent, RoleGrant
 from portal.notifications import notification_mark_read, notifications_of, unread_count
