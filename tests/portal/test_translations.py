@@ -144,3 +144,14 @@ def test_home_page_is_english_with_the_language_cookie(client):
     html = client.get(reverse("home")).content.decode()
     assert "Log in" in html
     assert "Sign up" in html
+
+
+def test_django_messages_reworded_in_5_2_are_chinese_on_chinese_pages():
+    """Django 5.2 reworded the password-length message and its zh_Hans catalogue lags: ours has it."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_password("Qz7!")
+    assert "密码太短，至少需要 10 个字符。" in refused.value.messages
