@@ -29,6 +29,7 @@ from jobs.selectors.search import (
     occupation_choices,
     vacancy_search_queryset,
 )
+from portal.filters import YesNoCheckbox, YesNoField
 from portal.models import Area
 from portal.reference.education import Education
 from portal.textsearch import QUERY_MAX
@@ -45,7 +46,7 @@ POSTED_WITHIN_CHOICES = [
     ("7", _("Last 7 days")),
     ("30", _("Last 30 days")),
 ]
-FLAG_WIDGET = forms.CheckboxInput
+FLAG_WIDGET = YesNoCheckbox
 
 
 class VacancySearchForm(forms.Form):
@@ -98,7 +99,9 @@ class IntegerFilter(_Shared, django_filters.Filter):
 
 
 class FlagFilter(_Shared, django_filters.Filter):
-    field_class = forms.BooleanField
+    """A yes/no flag: ``true`` or a ticked box's ``on``; junk is the field's ``invalid`` error."""
+
+    field_class = YesNoField
 
 
 class KeywordFilter(_Shared, django_filters.CharFilter):

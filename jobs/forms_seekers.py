@@ -32,6 +32,7 @@ from jobs.selectors.seekers import (
     occupation_middle_groups_by_major,
     occupations_by_codes,
 )
+from portal.filters import YesNoFilter
 from portal.forms import ServiceErrorsMixin
 from portal.input_limits import INTEGER_COLUMN_MAX, INTEGER_COLUMN_MIN
 from portal.models import Area
@@ -248,7 +249,7 @@ class ReferralApiFilter(ReferralFilter):
 class SeekerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Name, username or phone"))
     education = django_filters.ChoiceFilter(choices=Education.choices, label=_("Education"))
-    is_graduate = django_filters.BooleanFilter(label=_("Recent graduate"))
+    is_graduate = YesNoFilter(label=_("Recent graduate"))
 
     class Meta:
         model = SeekerProfile

@@ -132,7 +132,7 @@ class GrantUserSerializer(serializers.ModelSerializer):
 class RoleGrantSerializer(serializers.ModelSerializer):
     user = GrantUserSerializer(read_only=True)
     area = AreaBriefSerializer(read_only=True)
-    granted_by = serializers.CharField(source="granted_by.username", read_only=True, default=None)
+    granted_by = serializers.CharField(source="granted_by.username", read_only=True, default=None, allow_null=True)
     active = serializers.SerializerMethodField()
 
     class Meta:

@@ -8,7 +8,14 @@ Every error answers::
                "fields": {"username": [{"code": "duplicate", "message": "…"}]}}}
 
 ``fields`` is present only for validation errors; ``non_field_errors`` holds errors about the
-whole request. Messages follow the request's language; codes are stable for programs.
+whole request. A field of a list or of a nested object carries its errors the same way one level
+down: ``{"items": {"0": {"name": [{…}]}}}`` (DRF keys a list's items by index). Messages follow the
+request's language; codes are stable for programs.
+
+Statuses: 400 invalid input; 401 no valid credentials (``WWW-Authenticate: Token``); 403 a logged-in
+account that may not do this; 404 no such record in the caller's jurisdiction; 409 the record's state
+does not allow the action now (the codes in ``CONFLICT_CODES``: a move its status does not allow, a
+field locked once verified); 429 throttled or locked out (``Retry-After``).
 """
 
 from __future__ import annotations
@@ -77,6 +84,21 @@ def api_error_body(*, status: int, code: str, message: str, fields: dict | None 
     return {"error": body}
 
 
+# Validation errors that are about the record's state, not the input: answered 409 Conflict (the body
+# keeps the field errors, so a client reads the same codes as before).
+CONFLICT_CODES = frozenset({"invalid_transition", "locked", "not_draft", "not_editable"})
+
+
+def _error_codes(full) -> set[str]:
+    if isinstance(full, dict):
+        if set(full) == {"message", "code"} and isinstance(full["code"], str):
+            return {full["code"]}
+        return set().union(*(_error_codes(value) for value in full.values())) if full else set()
+    if isinstance(full, list):
+        return set().union(*(_error_codes(value) for value in full)) if full else set()
+    return set()
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_error_detail(exc))
@@ -93,8 +115,14 @@ def exception_handler(exc, context):
         full = exc.get_full_details()
         if isinstance(full, list):
             full = {"non_field_errors": full}
-        response.data = api_error_body(status=response.status_code, code="invalid",
-                                       message=_("Some fields are invalid; see the field errors."), fields=full)
+        codes = _error_codes(full)
+        if codes and codes <= CONFLICT_CODES:
+            response.status_code = 409
+            response.data = api_error_body(status=409, code="conflict", fields=full, message=_(
+                "The record's state does not allow this now; see the field errors."))
+        else:
+            response.data = api_error_body(status=response.status_code, code="invalid",
+                                           message=_("Some fields are invalid; see the field errors."), fields=full)
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = api_error_body(status=response.status_code, code=codes if isinstance(codes, str) else "error",
@@ -102,16 +130,26 @@ def exception_handler(exc, context):
     return response
 
 
-class ErrorItemSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+@extend_schema_field({
+    "type": "object",
+    "description": "Field name → its errors; a list or nested field → its items or subfields, the same way "
+                   "(a list's items keyed by index).",
+    "additionalProperties": {"anyOf": [
+        {"type": "array", "items": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}}}},
+        {"type": "array", "items": {"type": "object"}, "description": "A list's items, each its field errors."},
+        {"type": "object", "description": "A list's items keyed by index, or a nested object's fields."},
+    ]},
+})
+class FieldErrorsField(serializers.DictField):
+    pass
 
 
 class ErrorBodySerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=ErrorItemSerializer(many=True), required=False)
+    fields = FieldErrorsField(required=False)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -102,7 +102,10 @@ def form_schema(form_class: type[forms.Form], name: str, *, exclude=(), optional
 def validated_form(form_class: type[forms.Form], data, *, files=None, optional=(),
                    not_found: dict[str, str] | None = None, **form_kwargs) -> forms.Form:
     """``form_class`` bound to ``data`` (without the page's prefix) and valid, or its errors as a 400
-    (a ``not_found`` error as a 404)."""
+    (a ``not_found`` error as a 404). A body that is not an object (a JSON list, a number) is a 400."""
+    if data is not None and not hasattr(data, "get"):
+        raise exceptions.ValidationError({"non_field_errors": [exceptions.ErrorDetail(
+            _("Send an object of named fields."), code="not_an_object")]})
     form = form_class(data=data, files=files, prefix="", **form_kwargs)
     for name in optional:
         form.fields[name].required = False
@@ -115,13 +118,28 @@ def validated_form(form_class: type[forms.Form], data, *, files=None, optional=(
     raise_form_errors(form)
 
 
+# What a yes/no field accepts: JSON true/false, or the words a form or a query string sends.
+BOOLEAN_WORDS = frozenset({"true", "True", "false", "False", "on", ""})
+
+
+def _wrong_type(field: forms.Field, value) -> bool:
+    if isinstance(field, BaseTemporalField):
+        return not isinstance(value, str | datetime.date | None)
+    if isinstance(field, forms.BooleanField | forms.NullBooleanField):
+        return not (value is None or isinstance(value, bool) or (isinstance(value, str) and value in BOOLEAN_WORDS))
+    return False
+
+
 def _refuse_wrong_types(form: forms.Form, data) -> None:
-    """A JSON number, true/false, list or object where a date or a time is expected is the field's
-    ``invalid`` error (Django's date fields read only text and dates)."""
-    errors = {name: [exceptions.ErrorDetail(field.error_messages["invalid"], code="invalid")]
-              for name, field in form.fields.items()
-              if isinstance(field, BaseTemporalField) and hasattr(data, "get")
-              and not isinstance(data.get(name), str | datetime.date | None)}
+    """A JSON number, true/false, list or object where a date or a time is expected, and anything but
+    true or false for a yes/no field, is the field's ``invalid`` error (Django's date fields read only
+    text and dates; its yes/no fields read any other text as yes)."""
+    if not hasattr(data, "get"):
+        return
+    errors = {name: [exceptions.ErrorDetail(
+                  field.error_messages["invalid"] if "invalid" in field.error_messages else _("Give true or false."),
+                  code="invalid")]
+              for name, field in form.fields.items() if _wrong_type(field, data.get(name))}
     if errors:
         raise exceptions.ValidationError(errors)
 

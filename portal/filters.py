@@ -1,12 +1,62 @@
-"""FilterSets for the core API and staff pages."""
+"""FilterSets for the core API and staff pages, and the yes/no filter every app's filters use."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import registry
 from portal.constants import AreaLevel, AuditKind, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
 from portal.selectors import area_by_code
+
+
+YES = frozenset({"true", "True", "on"})  # "on": a ticked checkbox
+NO = frozenset({"false", "False"})
+EITHER = frozenset({"", "unknown"})  # the select's 不限, or the parameter left empty
+
+
+class _RawValue:
+    """A widget that hands the field the text as sent, so the field can refuse what is neither yes nor no
+    (django-filter's widgets turn anything unknown into "either", silently)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class YesNoSelect(_RawValue, forms.NullBooleanSelect):
+    pass
+
+
+class YesNoCheckbox(_RawValue, forms.CheckboxInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value is True or value in YES)
+
+
+class YesNoField(forms.NullBooleanField):
+    widget = YesNoSelect
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_python(self, value):
+        if value is None or value is True or value is False:
+            return value
+        if value in YES:
+            return True
+        if value in NO:
+            return False
+        if value in EITHER:
+            return None
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter: ``true`` or ``false`` (a ticked checkbox's ``on``), empty for either; anything else
+    is the field's ``invalid`` error (a 400 naming it in the API)."""
+
+    field_class = YesNoField
 
 
 class AreaFilter(django_filters.FilterSet):
@@ -35,7 +85,7 @@ class AreaFilter(django_filters.FilterSet):
 class RoleGrantFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=StaffRole.choices, label=_("role"))
     area = django_filters.CharFilter(method="filter_area", label=_("within area"))
-    active = django_filters.BooleanFilter(method="filter_active", label=_("active only"))
+    active = YesNoFilter(method="filter_active", label=_("active only"))
     q = django_filters.CharFilter(method="filter_q", label=_("name or username"))
 
     class Meta:

@@ -19,6 +19,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -229,25 +231,32 @@ _visibility_timeout = int(env("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
 if PRODUCTION and _visibility_timeout <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than the task time limit (3600 s), "
                                "or a task still running would be handed to a second worker.")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout, **(
-    {"unacked_restore_interval": 1, "unacked_restore_throttle": 1} if _visibility_timeout < 100 else {})}
+# Sending a task to a broker that is down fails at once (one immediate retry) instead of holding the
+# request for seconds; the task is then kept in the database (portal.outbox). Workers reconnect by
+# their own policy (broker_connection_retry).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _visibility_timeout, "max_retries": 1, "interval_start": 0, "interval_step": 0,
+    **({"unacked_restore_interval": 1, "unacked_restore_throttle": 1} if _visibility_timeout < 100 else {})}
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 # Nightly work: each app registers its entries from its AppConfig (``portal.registry.register_schedule``).
 CELERY_BEAT_SCHEDULE: dict = {}
 
-# A Redis that does not answer costs a request at most a second: the throttles fail open on it.
+# A Redis that does not answer costs a request at most a second (redis-py would otherwise retry three
+# times with back-off, four seconds on a refused connection): the throttles fail open on it.
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}}}
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
 
 REST_FRAMEWORK = {
+    # Token first: a request without credentials is answered 401 with ``WWW-Authenticate: Token``
+    # (DRF takes the header from the first class; the session's has none, which would make it 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api_base.StandardPagination",
@@ -271,6 +280,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called ``status`` with different choices; each app names its
     # enums from its AppConfig (``portal.registry.register_api_enums``).
     "ENUM_NAME_OVERRIDES": {},
+    # Every operation documents the error answers of portal.api_base (portal/api_schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "portal.api_schema.add_error_responses"],
 }
 
 # --- Login lockout and throttles (issue 11) -----------------------------------------------------

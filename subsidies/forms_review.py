@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from portal.filters import YesNoCheckbox, YesNoFilter
 from portal.forms import ServiceErrorsMixin
 from portal.widgets import AreaField
 from subsidies.constants import REMARK_MAX, ApplicationStatus, ReasonCode
@@ -33,10 +34,8 @@ class AreaFilter(django_filters.Filter):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    mine = django_filters.BooleanFilter(label=_("Awaiting my step only"), method="filter_mine",
-                                        widget=forms.CheckboxInput)
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue",
-                                           widget=forms.CheckboxInput)
+    mine = YesNoFilter(label=_("Awaiting my step only"), method="filter_mine", widget=YesNoCheckbox)
+    overdue = YesNoFilter(label=_("Overdue only"), method="filter_overdue", widget=YesNoCheckbox)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices,
                                          empty_label=_("Any status"))
     programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=Programme.objects.order_by("code"),

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -178,6 +178,7 @@ class DistrictTypeSerializer(serializers.Serializer):
 class DistrictTypeViewSet(FormActionMixin, ScopedModelViewSet):
     model = DistrictProfile
     scope_roles = TARGET_ROLES
+    pagination_class = None  # the districts of a city, answered whole
 
     @extend_schema(summary="The districts of your subtree with their types and indicators",
                    responses={200: DistrictTypeSerializer(many=True), **ERRORS})
@@ -239,6 +240,7 @@ class DistrictChecksSerializer(serializers.Serializer):
     checks = CheckSerializer(many=True)
 
 
+@extend_schema_serializer(many=False)  # the list view answers one table
 class ChecksSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     date_from = serializers.DateField()
@@ -251,6 +253,7 @@ class ChecksSerializer(serializers.Serializer):
 class ChecksViewSet(ScopedModelViewSet):
     model = DailyFact
     scope_roles = TARGET_ROLES
+    pagination_class = None  # one table, answered whole
 
     @extend_schema(summary="Authenticity checks of new-employment counts, a flag per district",
                    parameters=[YEAR, AREA, OpenApiParameter("district", OpenApiTypes.STR,
@@ -319,6 +322,7 @@ class OverdueSerializer(serializers.Serializer):
     applications_overdue = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)  # the list view answers one report
 class StaffUseSerializer(serializers.Serializer):
     area = AreaBriefSerializer()
     date_from = serializers.DateField()
@@ -332,6 +336,7 @@ class StaffUseSerializer(serializers.Serializer):
 class StaffUseViewSet(ScopedModelViewSet):
     model = DailyFact
     scope_roles = DASHBOARD_ROLES
+    pagination_class = None  # one report, answered whole
 
     @extend_schema(summary="Staff use: workload per window and clerk, processing time per step, overdue counts",
                    parameters=[AREA, OpenApiParameter("date_from", OpenApiTypes.DATE),
@@ -350,7 +355,9 @@ class StaffUseViewSet(ScopedModelViewSet):
 
 class ForecastRunSerializer(serializers.Serializer):
     made_on = serializers.DateField()
-    queued = serializers.BooleanField()
+    queued = serializers.BooleanField(help_text=_(
+        "False when the task service was unreachable: the request is kept and sent once it answers."))
+    message = serializers.CharField()
 
 
 class ForecastRunViewSet(ScopedModelViewSet):
@@ -360,5 +367,7 @@ class ForecastRunViewSet(ScopedModelViewSet):
     @extend_schema(summary="Make the forecasts again now (the city; they are also made monthly)", request=None,
                    responses={202: ForecastRunSerializer, **ERRORS})
     def create(self, request):
-        made_on = forecasts_request(actor=request.user)
-        return Response({"made_on": made_on, "queued": True}, status=status.HTTP_202_ACCEPTED)
+        made_on, queued = forecasts_request(actor=request.user)
+        message = (_("The forecasts are being made; they appear on the dashboards when done.") if queued else
+                   _("The task service is unreachable: the request is kept and starts as soon as it is back."))
+        return Response({"made_on": made_on, "queued": queued, "message": message}, status=status.HTTP_202_ACCEPTED)

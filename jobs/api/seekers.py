@@ -178,7 +178,7 @@ class MyApplicationFilterSerializer(serializers.Serializer):
 DUPLICATE_ERROR = inline_serializer("DuplicateApplicationError", fields={
     "error": inline_serializer("DuplicateApplicationErrorBody", fields={
         "status": serializers.IntegerField(), "code": serializers.CharField(), "message": serializers.CharField(),
-        "fields": serializers.DictField(child=serializers.ListField(child=inline_serializer(
+        "fields": serializers.DictField(required=False, child=serializers.ListField(child=inline_serializer(
             "DuplicateApplicationErrorItem", fields={
                 "code": serializers.CharField(), "message": serializers.CharField(),
                 "application_id": serializers.IntegerField(required=False)}))),

@@ -12,6 +12,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 
 from jobs.api.employers import CodeNameSerializer, IsEmployerAccount
+from jobs.constants import CloseReason
 from jobs.forms_vacancies import VacancyCloseForm, VacancyFilter, VacancyForm, VacancyReturnForm, VacancyReviewFilter
 from jobs.models import Employer, Vacancy
 from jobs.selectors.employers import employer_for_staff, employer_of_account
@@ -46,6 +47,8 @@ class VacancySerializer(serializers.ModelSerializer):
     industry = CodeNameSerializer(read_only=True)
     area = AreaBriefSerializer(read_only=True)
     moves = MovesField()
+    # Blank until the vacancy is closed (the schema's enum then admits "").
+    close_reason = serializers.ChoiceField(choices=CloseReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Vacancy

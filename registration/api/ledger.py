@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -58,6 +58,7 @@ class LedgerCountsSerializer(serializers.Serializer):
                                        many=True).data
 
 
+@extend_schema_serializer(many=False)  # already a page: the list view's answer is not a list of these
 class LedgerPageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)

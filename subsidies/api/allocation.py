@@ -159,6 +159,7 @@ class WeightsViewSet(ScopedModelViewSet):
     """Weights belong to no area: the city's published formula (the scope is the reader's areas)."""
 
     model = Area
+    pagination_class = None  # a handful of versions, answered whole
 
     def list(self, request):
         kind = kind_given(request.query_params)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -164,6 +164,7 @@ class ProgrammeColumnSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+@extend_schema_serializer(many=False)  # the list view answers one table
 class EvaluationSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     programmes = ProgrammeColumnSerializer(many=True)
@@ -185,6 +186,7 @@ class EvaluationViewSet(ScopedModelViewSet):
     """The fund-use evaluation of the reader's districts (the scope is the reader's areas)."""
 
     model = Area
+    pagination_class = None  # one table, answered whole
 
     @extend_schema(summary="The year-end fund-use evaluation of my districts",
                    parameters=[form_schema(EvaluationYearForm, "EvaluationQuery")],

@@ -116,7 +116,7 @@ def test_status_needs_a_reason_and_revoked_is_final(clerk, tree):
     assert client.post(f"{STAFF}{agency.pk}/status/", {"status": "revoked", "reason": "吊销"},
                        format="json").status_code == 200
     response = client.post(f"{STAFF}{agency.pk}/status/", {"status": "valid", "reason": "恢复"}, format="json")
-    assert field_codes(response) == {"non_field_errors": ["invalid_transition"]}
+    assert response.status_code == 409 and field_codes(response) == {"non_field_errors": ["invalid_transition"]}
     assert client_for().get(PUBLIC).json()["results"] == []
 
 

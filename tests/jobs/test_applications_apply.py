@@ -280,7 +280,7 @@ def test_api_my_applications_list_filter_and_withdraw(api_client, vacancy, seeke
     assert body["status"] == "withdrawn" and body["is_open"] is False
     assert [h["to_status"] for h in body["history"]] == ["withdrawn"]
     again = api_client.post(f"/api/jobs/me/applications/{mine.pk}/withdraw/")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["error"]["fields"]["non_field_errors"][0]["code"] == "invalid_transition"
 
 

@@ -75,7 +75,8 @@ def test_rejected_employer_resubmits_through_the_api(api_client, tree):
     response = api_client.post(PROFILE + "resubmit/")
     assert response.status_code == 200 and response.json()["status"] == "pending"
     again = api_client.post(PROFILE + "resubmit/")
-    assert field_codes(again, "non_field_errors") == ["invalid_transition"]
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert [item["code"] for item in again.json()["error"]["fields"]["non_field_errors"]] == ["invalid_transition"]
 
 
 def test_profile_endpoint_is_for_employer_accounts(api_client, job_seeker, tree):

@@ -166,14 +166,14 @@ def test_staff_update_changes_a_draft_and_refuses_a_published_fair(clerk, tree):
     assert fair.capacity == 80 and fair.venue == "江岸区人力资源市场"
     client.post(f"{STAFF_FAIRS}{fair.pk}/publish/")
     response = client.patch(f"{STAFF_FAIRS}{fair.pk}/", {"title": "再改"}, format="json")
-    assert response.status_code == 400 and field_codes(response) == {"non_field_errors": ["not_draft"]}
+    assert response.status_code == 409 and field_codes(response) == {"non_field_errors": ["not_draft"]}
 
 
 def test_cancel_records_the_reason(clerk, fair):
     response = client_for(clerk).post(f"{STAFF_FAIRS}{fair.pk}/cancel/", {"reason": "暴雨"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == FairStatus.CANCELLED
     again = client_for(clerk).post(f"{STAFF_FAIRS}{fair.pk}/cancel/", {}, format="json")
-    assert again.status_code == 400 and field_codes(again) == {"non_field_errors": ["invalid_transition"]}
+    assert again.status_code == 409 and field_codes(again) == {"non_field_errors": ["invalid_transition"]}
 
 
 def test_staff_fairs_list_the_moves_the_requesting_user_may_take(clerk, tree):

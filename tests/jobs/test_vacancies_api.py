@@ -37,6 +37,13 @@ def field_codes(response, field: str) -> list[str]:
     return [item["code"] for item in body["fields"][field]]
 
 
+def conflict_codes(response, field: str) -> list[str]:
+    """A move the record's status does not allow: 409 with the reason in the field errors."""
+    body = response.json()["error"]
+    assert response.status_code == body["status"] == 409 and body["code"] == "conflict", body
+    return [item["code"] for item in body["fields"][field]]
+
+
 def test_employer_posts_lists_and_reads_its_vacancies(api_client, org, tree):
     api_client.force_authenticate(org.account)
     response = api_client.post(MINE, payload(tree), format="json")
@@ -113,11 +120,11 @@ def test_returned_vacancy_is_updated_resubmitted_and_published(api_client, org, 
     assert published.status_code == 200 and published.json()["status"] == "published"
     assert Vacancy.objects.public().filter(pk=vacancy_id).exists()
     again = api_client.post(f"{STAFF}{vacancy_id}/publish/")
-    assert field_codes(again, "non_field_errors") == ["invalid_transition"]
+    assert conflict_codes(again, "non_field_errors") == ["invalid_transition"]
 
     api_client.force_authenticate(org.account)
     locked = api_client.patch(f"{MINE}{vacancy_id}/", {"title": "改"}, format="json")
-    assert field_codes(locked, "non_field_errors") == ["not_editable"]
+    assert conflict_codes(locked, "non_field_errors") == ["not_editable"]
     closed = api_client.post(f"{MINE}{vacancy_id}/close/", {"reason": "filled"}, format="json")
     assert closed.json()["status"] == "closed" and closed.json()["close_reason"] == "filled"
 

@@ -47,7 +47,7 @@ def test_a_clerk_meets_a_commitment_through_the_api(staff, tree):
     assert body["status"] == "met" and body["met_by_referral"]["vacancy"]["title"] == "门店收银员"
     again = api(staff["clerk@district"]).post(f"{BASE}{commitment.pk}/refer/", {"vacancy": vacancy.pk},
                                               format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["error"]["fields"]["non_field_errors"][0]["code"] == "invalid_transition"
 
 

@@ -62,14 +62,14 @@ def test_bad_input_answers_in_the_one_error_format(staff, person):
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["decision_note"][0]["code"] == "required"
     response = api(staff["clerk@district"]).post(f"{BASE}{case.pk}/end/", {"decision_note": "x"}, format="json")
-    assert response.status_code == 400  # only an approved case can be ended
+    assert response.status_code == 409  # only an approved case can be ended
     assert response.json()["error"]["fields"]["non_field_errors"][0]["code"] == "invalid_transition"
 
 
 def test_an_approval_before_review_is_an_invalid_transition(staff, person):
     case = submitted_case(staff, person)
     response = api(staff["clerk@district"]).post(f"{BASE}{case.pk}/approve/", {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["error"]["fields"]["non_field_errors"][0]["code"] == "invalid_transition"
 
 

@@ -68,7 +68,7 @@ def test_api_confirm_reject_cancel(tree, clerk):
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "open"
     assert confirmed.json()["moves"] == ["cancel"]
     again = api.post(f"{UNEMPLOYMENT}{pending.pk}/confirm/", {}, format="json")
-    assert again.status_code == 400 and api_field_codes(again) == {"non_field_errors": ["invalid_transition"]}
+    assert again.status_code == 409 and api_field_codes(again) == {"non_field_errors": ["invalid_transition"]}
     cancelled = api.post(f"{UNEMPLOYMENT}{pending.pk}/cancel/", {"cancel_reason": "moved_away"}, format="json")
     assert cancelled.status_code == 200 and cancelled.json()["cancel_reason"] == "moved_away"
 

@@ -74,7 +74,7 @@ def test_above_the_limit_the_api_offers_and_takes_the_city_steps(tree, clerks):
     district = client_for(clerks["district"])
     assert set(district.get(api("", application.pk)).json()["moves"]) == {"approve_for_city", "return", "reject"}
     wrong = district.post(api("approve/", application.pk), {}, format="json")
-    assert wrong.status_code == 400 and wrong.json()["error"]["fields"]["non_field_errors"][0]["code"] == \
+    assert wrong.status_code == 409 and wrong.json()["error"]["fields"]["non_field_errors"][0]["code"] == \
         "invalid_transition"
     assert district.post(api("approve_for_city/", application.pk), {}, format="json").json()["status"] == \
         "district_approved"
