@@ -37,5 +37,6 @@ class PortalConfig(AppConfig):
             nav("api:docs", _("API"), PUBLIC, section=SECTION_ADMIN, order=100),
         )
         registry.register_home(SEEKER, "me")
+        registry.register_schedule("kept-tasks-send", task="portal.tasks.kept_tasks_send", schedule=60.0)
         registry.register_schedule("role-grants-expire-nightly", task="portal.tasks.role_grants_expire",
                                    schedule=crontab(hour=0, minute=30))

@@ -244,3 +244,4 @@ class StatusChange(AreaOwnedModel):
 # The reference tables are models of this app too (defined in portal/reference/models.py).
 from portal.reference.models import HolidayDay, Industry, Occupation  # noqa: E402,F401
 from portal.notifications import Notification  # noqa: E402,F401
+from portal.outbox import KeptTask  # noqa: E402,F401

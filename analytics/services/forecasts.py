@@ -53,6 +53,7 @@ from analytics.selectors.facts import built_days_by_month, month_start, months_b
 from portal.audit import audit_record
 from portal.constants import AreaLevel
 from portal.models import Area, User
+from portal.outbox import task_send
 from portal.scoping import assert_in_scope
 
 
@@ -224,14 +225,14 @@ def _store(*, actor: User | None, run: ForecastRun, series: str, city: Area, are
                           "reconciled": bool(reconciled)})
 
 
-def forecasts_request(*, actor: User) -> datetime.date:
+def forecasts_request(*, actor: User) -> tuple[datetime.date, bool]:
     """A city official or administrator asks for the forecasts to be made again now: the monthly task
-    is queued (after this transaction commits) and makes them as the system. Returns the day made."""
+    is sent and makes them as the system. Returns the day made and whether the task was sent; when
+    the broker is down it is kept and sent once the broker answers (``portal.outbox``)."""
     city = Area.objects.filter(level=AreaLevel.CITY).order_by("code").first()
     assert_in_scope(actor, city, roles=TARGET_ROLES, levels=TARGET_SETTER_LEVELS)
     made_on = timezone.localdate()
-    transaction.on_commit(lambda: forecasts_make_monthly.delay(made_on.isoformat()))
-    return made_on
+    return made_on, task_send(forecasts_make_monthly, args=[made_on.isoformat()])
 
 
 @shared_task(name="analytics.forecasts_make_monthly")
