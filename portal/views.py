@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -309,7 +312,21 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+# How long a client is asked to wait when the database does not answer (a restart takes seconds).
+UNAVAILABLE_RETRY_AFTER = 30
+
+
 def server_error(request):
+    """A 500, or a 503 when the cause is the database not answering (restarting, unreachable, out of
+    connections): the request failed cleanly and can be sent again; the next one opens a fresh
+    connection, so the portal recovers without a restart."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        if is_api_path(request.path):
+            response = _api_error(503, "unavailable", _("The portal is briefly unavailable; please try again shortly."))
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     if is_api_path(request.path):
         return _api_error(500, "server_error", _("Something went wrong on the portal; please try again later."))
     return defaults.server_error(request)
