@@ -37,8 +37,9 @@ browser:
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The suite runs on every core (pytest-xdist; each process has its own test database).
 test: $(TEST_STAMP) messages browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # The API contract at length: schemathesis, every operation, anonymous and each role, 25 examples
 # per operation and mode (the test command runs 2).
