@@ -55,6 +55,11 @@ def area_tree() -> QuerySet[Area]:
     return Area.objects.annotate(has_children=Exists(children)).order_by("code")
 
 
+def areas_all() -> QuerySet[Area]:
+    """Every area, for a form that picks one by code (publishing regions, issuing bodies)."""
+    return Area.objects.all()
+
+
 def user_by_username(*, username: str) -> User | None:
     return User.objects.filter(username=username).first()
 

@@ -44,8 +44,8 @@ from portal.api_base import (
 )
 from portal.api_forms import FormActionMixin, form_schema
 from portal.input_limits import LimitedJSONParser
-from portal.models import Area
 from portal.scoped_views import ScopedModelViewSet, scope_exempt
+from portal.selectors import areas_all
 from portal.workflow import with_previous_actor
 
 # --- Public -------------------------------------------------------------------------------------
@@ -314,7 +314,7 @@ class StaffDocumentViewSet(FormActionMixin, mixins.ListModelMixin, mixins.Retrie
     def create(self, request):
         # Any known area: the service decides whether it is the user's (out of scope is not found).
         return self.call(services.document_create, status=status.HTTP_201_CREATED,
-                         **self.form_data(DocumentForm, areas=Area.objects.all()))
+                         **self.form_data(DocumentForm, areas=areas_all()))
 
     @extend_schema(summary="Save a change as a new version (editor)", request=DocumentWriteSerializer,
                    responses={200: StaffDocumentSerializer, **ERRORS})
@@ -323,7 +323,7 @@ class StaffDocumentViewSet(FormActionMixin, mixins.ListModelMixin, mixins.Retrie
         data = None
         if partial:  # the values not sent stay as they are
             data = {**DocumentForm.initial_for(document), **{name: request.data.get(name) for name in request.data}}
-        values = self.form_data(DocumentForm, data=data, areas=Area.objects.all())
+        values = self.form_data(DocumentForm, data=data, areas=areas_all())
         document, _version = services.document_update(actor=request.user, document=document, **values)
         return self.answer(document)
 
@@ -393,7 +393,7 @@ class StaffDocumentViewSet(FormActionMixin, mixins.ListModelMixin, mixins.Retrie
     def import_document(self, request):
         if not services.is_editor(request.user):
             self.permission_denied(request, message=_("Only staff at city or district level write policy documents."))
-        form = self.valid_form(ImportForm, areas=Area.objects.all())
+        form = self.valid_form(ImportForm, areas=areas_all())
         text, name = form.source()
         if form.cleaned_data["apply"]:
             result = policy_import(actor=request.user, text=text, area=form.cleaned_data["area"], file_name=name)

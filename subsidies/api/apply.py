@@ -25,7 +25,13 @@ from portal.scoped_views import ScopedModelViewSet, scope_exempt
 from subsidies.constants import APPLICANT_TYPE, ProgrammeKind
 from subsidies.forms_apply import EMPLOYER, SEEKER, WINDOW, ApplyForm, CorrectForm, DocumentForm, NoteForm
 from subsidies.models import Application, SupportingDocument
-from subsidies.selectors.applications import application_timeline, my_application, my_applications, my_document
+from subsidies.selectors.applications import (
+    application_documents,
+    application_timeline,
+    my_application,
+    my_applications,
+    my_document,
+)
 from subsidies.selectors.programmes import programme_open
 from subsidies.services import applications as services
 from subsidies.services.documents import document_add, documents_missing
@@ -85,7 +91,7 @@ class ApplicationSerializer(ApplicationBriefSerializer):
 
     def _documents(self, obj):
         if not hasattr(obj, "_document_list"):
-            obj._document_list = list(SupportingDocument.objects.filter(application=obj))
+            obj._document_list = application_documents(obj)
         return obj._document_list
 
     def get_documents(self, obj) -> list[dict]:

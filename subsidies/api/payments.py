@@ -35,7 +35,13 @@ from subsidies.forms_payments import (
     PaymentFilterForm,
 )
 from subsidies.models import Payment, PaymentCycle, Programme
-from subsidies.selectors.payments import cycle_left_out, cycle_lines, cycle_totals, cycles_with_totals
+from subsidies.selectors.payments import (
+    cycle_left_out,
+    cycle_lines,
+    cycle_totals,
+    cycles_with_totals,
+    payment_lines,
+)
 from subsidies.services import payments as services
 
 
@@ -245,13 +251,8 @@ class PaymentViewSet(ScopedReadOnlyViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        queryset = Payment.objects.order_by("-cycle__month", "id")
         if self.action != "list":
-            return queryset
+            return payment_lines()
         values = clean_with_form(PaymentFilterForm, self.request.query_params)
-        if values["cycle"]:
-            queryset = queryset.filter(cycle_id=values["cycle"])
-        if values["status"]:
-            queryset = queryset.filter(status=values["status"])
-        return queryset
+        return payment_lines(cycle_id=values["cycle"], status=values["status"])
 

@@ -117,6 +117,11 @@ def application_page(*, application: Application) -> ApplicationPage:
                            timeline=application_timeline(application))
 
 
+def application_documents(application: Application) -> list[SupportingDocument]:
+    """An application's documents, for a reader the caller has already checked."""
+    return list(SupportingDocument.objects.filter(application=application))
+
+
 def my_document(*, fetched_by: User | None, application_pk, pk) -> SupportingDocument | None:
     """A document of one of the account's own applications."""
     application = my_application(fetched_by=fetched_by, pk=application_pk)

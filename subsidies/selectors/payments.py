@@ -59,6 +59,17 @@ class CycleTotals:
         return next(row for row in self.by_status if row.status == status)
 
 
+def payment_lines(*, cycle_id: int | None = None, status: str | None = None) -> QuerySet[Payment]:
+    """Payment lines, newest month first, optionally of one cycle and in one status (the API scopes
+    them to the reader's areas)."""
+    lines = Payment.objects.order_by("-cycle__month", "id")
+    if cycle_id:
+        lines = lines.filter(cycle_id=cycle_id)
+    if status:
+        lines = lines.filter(status=status)
+    return lines
+
+
 def cycle_lines(*, fetched_by: User, cycle: PaymentCycle, status: str | None = None) -> QuerySet[Payment]:
     """The cycle's lines the reader may see, in the order of the bank file."""
     lines = Payment.objects.visible_to(fetched_by).filter(cycle=cycle)
