@@ -25,6 +25,9 @@ from jobs.selectors.search import (
     SORT_SALARY,
     SearchFilters,
     area_by_code_remembered,
+    area_chain_remembered,
+    area_children_remembered,
+    area_first_of_level_remembered,
     industry_choices,
     occupation_choices,
     vacancy_search_queryset,
@@ -32,7 +35,7 @@ from jobs.selectors.search import (
 from portal.models import Area
 from portal.reference.education import Education
 from portal.textsearch import QUERY_MAX
-from portal.widgets import AreaField
+from portal.widgets import AreaField, AreaPickerWidget, AreaReads, FastSelect
 
 SORT_CHOICES = [
     (SORT_RELEVANCE, _("Best match")),
@@ -77,8 +80,18 @@ class _Shared:
         return copy.copy(self)
 
 
+# Every search page draws the area picker; its lists come from the per-process reference memo
+# (the division tree changes only with load_areas).
+REMEMBERED_AREA_READS = AreaReads(chain=area_chain_remembered, first_of_level=area_first_of_level_remembered,
+                                  children=area_children_remembered)
+
+
 class PublicAreaField(AreaField):
     """The area picker's field, looking areas up in the per-process reference memo."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", AreaPickerWidget(reads=REMEMBERED_AREA_READS))
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         if value in self.empty_values or isinstance(value, Area):
@@ -106,7 +119,9 @@ class KeywordFilter(_Shared, django_filters.CharFilter):
 
 
 class ChoiceFilter(_Shared, django_filters.ChoiceFilter):
-    pass
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)  # the page draws six selects, one with a hundred options
+        super().__init__(*args, **kwargs)
 
 
 def _noop(queryset, name, value):

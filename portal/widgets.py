@@ -8,8 +8,13 @@ Without JavaScript, submitting after picking a district shows its streets, and s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from portal.constants import LEVEL_ORDER, AreaLevel
@@ -22,14 +27,73 @@ from portal.selectors import (
 )
 
 
+def _escape(value) -> str:
+    """``{{ value }}`` in a template: escaped unless already safe."""
+    return str(conditional_escape(value))
+
+
+def _attrs_html(attrs: dict) -> str:
+    """Django's ``attrs.html``: `` name="value"``, a bare name for True, nothing for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(str(value))}"')
+    return "".join(parts)
+
+
+class FastSelect(forms.Select):
+    """A <select> whose markup is written here instead of by Django's ``select.html``, which
+    includes a template per option: on a form with a hundred options that costs more than the
+    search behind the page. Which option is selected follows ``ChoiceWidget.optgroups`` (the
+    first whose value matches); the markup is the templates', character for character (a test
+    compares them).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        values = self.format_value(value)
+        has_selected = False
+        parts = [f'<select name="{_escape(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = None, [(option_value, option_label)]
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            for subvalue, sublabel in options:
+                subvalue = "" if subvalue is None else str(subvalue)
+                selected = not has_selected and subvalue in values
+                has_selected |= selected
+                parts.append(f'\n  <option value="{_escape(subvalue)}"{" selected" if selected else ""}>'
+                             f'{_escape(sublabel)}</option>\n')
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class AreaReads:
+    """What the area picker reads: an area with its ancestors, the first area of a level (the
+    city), an area's children. A public form passes reads served from a memo."""
+
+    chain: Callable[..., list[Area]] = area_with_ancestors
+    first_of_level: Callable[..., Area | None] = area_first_of_level
+    children: Callable[..., list[Area]] = area_children
+
+
 class AreaPickerWidget(forms.Widget):
     template_name = "portal/widgets/area_picker.html"
     levels = [AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
+    reads = AreaReads()
 
-    def __init__(self, attrs=None, levels=None):
+    def __init__(self, attrs=None, levels=None, reads: AreaReads | None = None):
         super().__init__(attrs)
         if levels is not None:
             self.levels = list(levels)
+        if reads is not None:
+            self.reads = reads
 
     def value_from_datadict(self, data, files, name):
         # The deepest level with a choice wins; a plain field of the same name also works (API-like posts).
@@ -45,13 +109,13 @@ class AreaPickerWidget(forms.Widget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         code = value.code if isinstance(value, Area) else value
-        chain = {a.level: a for a in area_with_ancestors(code=code)}
+        chain = {a.level: a for a in self.reads.chain(code=code)}
         top_parent_level = LEVEL_ORDER[LEVEL_ORDER.index(self.levels[0]) - 1]
-        parent = chain.get(top_parent_level) or area_first_of_level(level=top_parent_level)
+        parent = chain.get(top_parent_level) or self.reads.first_of_level(level=top_parent_level)
         selects = []
         base_id = context["widget"]["attrs"].get("id", f"id_{name}")
         for level in self.levels:
-            options = area_children(parent=parent) if parent is not None else []
+            options = self.reads.children(parent=parent) if parent is not None else []
             chosen = chain.get(level)
             selects.append({
                 "level": level,

@@ -277,6 +277,23 @@ def area_by_code_remembered(*, code: str) -> Area | None:
     return area
 
 
+def area_chain_remembered(*, code: str | None) -> list[Area]:
+    """The area of ``code`` and its ancestors from the root down (the area picker's chain); empty if
+    unknown."""
+    area = area_by_code_remembered(code=str(code)) if code else None
+    if area is None:
+        return []
+    return _reference(f"chain:{area.code}", lambda: [*area.ancestors(), area])
+
+
+def area_children_remembered(*, parent: Area) -> list[Area]:
+    return _reference(f"children:{parent.code}", lambda: list(Area.objects.filter(parent=parent).order_by("code")))
+
+
+def area_first_of_level_remembered(*, level: str) -> Area | None:
+    return _reference(f"first:{level}", lambda: Area.objects.filter(level=level).order_by("code").first())
+
+
 def district_names() -> dict[str, str]:
     """District names by area path (``420102`` → 江岸区)."""
     return _reference("districts", lambda: dict(
