@@ -35,7 +35,8 @@ from jobs.selectors.search import (
 from portal.models import Area
 from portal.reference.education import Education
 from portal.textsearch import QUERY_MAX
-from portal.widgets import AreaField, AreaPickerWidget, AreaReads, FastSelect
+from portal import widgets as portal_widgets
+from portal.widgets import AreaField, AreaPickerWidget, AreaReads
 
 SORT_CHOICES = [
     (SORT_RELEVANCE, _("Best match")),
@@ -48,7 +49,7 @@ POSTED_WITHIN_CHOICES = [
     ("7", _("Last 7 days")),
     ("30", _("Last 30 days")),
 ]
-FLAG_WIDGET = forms.CheckboxInput
+FLAG_WIDGET = portal_widgets.CheckboxInput
 
 
 class VacancySearchForm(forms.Form):
@@ -109,18 +110,24 @@ class AreaFilter(_Shared, django_filters.Filter):
 class IntegerFilter(_Shared, django_filters.Filter):
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", portal_widgets.NumberInput)
+        super().__init__(*args, **kwargs)
+
 
 class FlagFilter(_Shared, django_filters.Filter):
     field_class = forms.BooleanField
 
 
 class KeywordFilter(_Shared, django_filters.CharFilter):
-    pass
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", portal_widgets.TextInput)
+        super().__init__(*args, **kwargs)
 
 
 class ChoiceFilter(_Shared, django_filters.ChoiceFilter):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", FastSelect)  # the page draws six selects, one with a hundred options
+        kwargs.setdefault("widget", portal_widgets.Select)  # the page draws six selects, one with a hundred options
         super().__init__(*args, **kwargs)
 
 
