@@ -315,13 +315,30 @@ def run_wrk(args, label: str, paths: list[str], seconds: int, workdir: Path) -> 
     return figures
 
 
-def measure(args, label: str, paths: list[str], workdir: Path) -> dict:
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) the gunicorn workers have used so far: what a request costs the
+    server, whatever else the machine runs at the time."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for child in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def measure(args, label: str, paths: list[str], workdir: Path, server: subprocess.Popen) -> dict:
     if args.warmup:
         print(f"{label}: warming up for {args.warmup} s")
         run_wrk(args, f"{label}-warmup", paths, args.warmup, workdir)
     print(f"{label}: {args.duration} s at concurrency {args.concurrency} over {len(paths)} distinct URLs")
+    cpu_before = server_cpu_seconds(server)
     figures = run_wrk(args, label, paths, args.duration, workdir)
-    print(f"{label}: {figures['rps']:.1f} requests/s, p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms")
+    figures["cpu_ms"] = (server_cpu_seconds(server) - cpu_before) * 1000 / max(figures["requests"], 1)
+    print(f"{label}: {figures['rps']:.1f} requests/s, p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
+          f"{figures['cpu_ms']:.2f} ms of worker CPU per request")
     return figures
 
 
@@ -329,10 +346,10 @@ def report(results: dict[str, dict], args) -> int:
     print(f"\n{args.duration} s per target at concurrency {args.concurrency}, gunicorn with {args.workers} sync "
           f"workers, {os.cpu_count()} CPUs")
     print(f"{'':>8} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'requests':>9} "
-          f"{'non-2xx':>8} {'errors':>7}")
+          f"{'non-2xx':>8} {'errors':>7} {'CPU ms/req':>11}")
     for label, f in results.items():
         print(f"{label:>8} {f['rps']:9.1f} {f['p50']:8.1f} {f['p95']:8.1f} {f['p99']:8.1f} {f['max']:8.1f} "
-              f"{int(f['requests']):9d} {int(f['non2xx']):8d} {int(f['errors']):7d}")
+              f"{int(f['requests']):9d} {int(f['non2xx']):8d} {int(f['errors']):7d} {f['cpu_ms']:11.2f}")
     page = results["page"]
     checks = [
         (f"page {page['rps']:.1f} requests/s ≥ {TARGET_PAGE_RPS:.0f}", page["rps"] >= TARGET_PAGE_RPS),
@@ -345,7 +362,8 @@ def report(results: dict[str, dict], args) -> int:
         api = results["api"]
         ratio = api["rps"] / page["rps"] if page["rps"] else float("inf")
         print(f"\nA page costs {ratio:.2f}× an API request for the same searches (API requests/s ÷ page requests/s;"
-              f" p50 {page['p50'] / api['p50']:.2f}×)")
+              f" p50 {page['p50'] / api['p50']:.2f}×; gunicorn worker CPU per request "
+              f"{page['cpu_ms'] / api['cpu_ms']:.2f}×)")
         checks.append((f"page cost / API cost = {ratio:.2f} ≤ {TARGET_PAGE_OVER_API}", ratio <= TARGET_PAGE_OVER_API))
     print("\nTargets")
     for label, ok in checks:
@@ -374,11 +392,11 @@ def main() -> int:
         api_paths = [f"{API_PATH}?{q}" for q in queries]
         check_answers(args.port, page_paths + ([] if args.skip_api else api_paths))
         with tempfile.TemporaryDirectory(prefix="search-load-") as workdir:
-            results["page"] = measure(args, "page", page_paths, Path(workdir))
+            results["page"] = measure(args, "page", page_paths, Path(workdir), server)
             if not args.skip_api:
-                results["api"] = measure(args, "api", api_paths, Path(workdir))
+                results["api"] = measure(args, "api", api_paths, Path(workdir), server)
             if not args.skip_healthz:
-                results["healthz"] = measure(args, "healthz", [HEALTH_PATH], Path(workdir))
+                results["healthz"] = measure(args, "healthz", [HEALTH_PATH], Path(workdir), server)
     finally:
         if args.keep_server:
             print(f"gunicorn left running: kill -- -{server.pid}")
