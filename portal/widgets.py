@@ -1,9 +1,15 @@
-"""The area picker: district → street → community, usable with or without JavaScript.
+"""The portal's own widgets: the area picker (district → street → community, usable with or without
+JavaScript) and plain inputs and selects written without templates.
 
-Each level is its own <select>. The server renders the options of every level down to the
+Each level of the picker is its own <select>. The server renders the options of every level down to the
 deepest selected one, so a form re-shown after an error keeps the choice; JavaScript
 (static/portal/js/area-picker.js) fills the next level from /api/areas/ as the user picks.
 Without JavaScript, submitting after picking a district shows its streets, and so on.
+
+These widgets write their markup in Python, the same markup Django's templates (and the picker's
+former template) write: the search pages draw a dozen fields with hundreds of options on every
+request, and rendering each option through a template cost more than the search itself
+(bench/search_load.py; tests/portal/test_widgets.py compares the markup).
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.constants import LEVEL_ORDER, AreaLevel
@@ -111,7 +119,7 @@ class AreaReads:
 
 
 class AreaPickerWidget(forms.Widget):
-    template_name = "portal/widgets/area_picker.html"
+    template_name = None  # drawn by render()
     levels = [AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
     reads = AreaReads()
 
@@ -157,6 +165,32 @@ class AreaPickerWidget(forms.Widget):
                 parent = None
         context["widget"].update({"selects": selects, "loaded": bool(selects[0]["options"])})
         return context
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        """Written here rather than by a template: forms draw the picker with a hundred options or
+        more, and a template loop turn per option cost more than the search behind the page
+        (tests/portal/test_widgets.py holds this to the template it replaced)."""
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<div class="area-picker" data-area-picker data-api="{_escape(reverse("api:area-list"))}" '
+                 f'id="{_escape(widget["attrs"].get("id") or "")}">\n  ']
+        if not widget["loaded"]:
+            missing = gettext("The division tree has not been loaded; run the load_areas command.")
+            parts.append(f'<p class="error">{missing}</p>')
+        parts.append("\n  ")
+        for select in widget["selects"]:
+            label, select_id = _escape(select["label"]), _escape(select["id"])
+            choose = gettext("— choose %(level)s —") % {"level": _escape(str(select["label"]).lower())}
+            selected = select["selected"]
+            options = "".join(
+                f'<option value="{_escape(area.code)}"{" selected" if area.code == selected else ""}>'
+                f'{_escape(area.name)}</option>' for area in select["options"])
+            parts.append(
+                f'\n  <span class="area-level">\n    <label for="{select_id}">{label}</label>\n'
+                f'    <select name="{_escape(select["name"])}" id="{select_id}" data-level="{_escape(select["level"])}"'
+                f'{"" if select["options"] else " disabled"}>\n'
+                f'      <option value="">{choose}</option>\n      {options}\n    </select>\n  </span>\n  ')
+        parts.append("\n</div>")
+        return mark_safe("".join(parts))
 
 
 class AreaField(forms.Field):
