@@ -12,6 +12,8 @@ import copy
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField as FilterChoiceField
+from django_filters.fields import ChoiceIterator
 from drf_spectacular.utils import extend_schema_field
 
 from jobs.constants import SALARY_CEILING, WorkingTime
@@ -125,7 +127,34 @@ class KeywordFilter(_Shared, django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class PlainChoiceIterator(ChoiceIterator):
+    """django-filter's choice iterator without ``normalize_choices`` on every pass: the search's
+    choices are (value, label) pairs and groups already, and normalizing the hundred occupations
+    each time the form validated or drew them cost as much as the search's query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from (self.choices() if callable(self.choices) else self.choices)
+
+
+class SharedChoicesField(FilterChoiceField):
+    """The choices are constants or lists from the reference memo, never changed on a form, so the
+    copy of the field each form makes shares them (Django deep-copies every choice and label)."""
+
+    iterator = PlainChoiceIterator
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
 class ChoiceFilter(_Shared, django_filters.ChoiceFilter):
+    field_class = SharedChoicesField
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", portal_widgets.Select)  # the page draws six selects, one with a hundred options
         super().__init__(*args, **kwargs)
