@@ -28,8 +28,10 @@ What it does:
 4. For each target (the page mix, the API mix, ``/healthz`` as a yardstick of the bare stack):
    a short warm-up, then wrk for ``--duration`` seconds at ``--concurrency`` connections, cycling
    through the list (a Lua script, which also counts answers other than 2xx).
-5. Prints requests/s, p50/p95/p99 latency, errors and non-2xx answers per target, the page/API
-   cost ratio, and whether each target is met. gunicorn is stopped at the end, also on Ctrl-C.
+5. Prints requests/s, p50/p95/p99 latency, errors and non-2xx answers per target, the CPU time
+   the gunicorn workers spent per request (less sensitive than requests/s to whatever else the
+   machine runs), the page/API cost ratio, and whether each target is met. gunicorn is stopped at
+   the end, also on Ctrl-C.
 
 Options: ``--duration``, ``--concurrency``, ``--threads`` (wrk), ``--warmup`` (seconds),
 ``--searches``, ``--seed``, ``--skip-api``, ``--skip-healthz``, ``--keep-server`` (leave gunicorn
