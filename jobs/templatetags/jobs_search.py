@@ -1,10 +1,12 @@
-"""The search page's result cards.
+"""The search page's result cards and facet lists.
 
-A result page shows up to 50 cards, and the template engine's cost per tag made the cards
-alone cost more than the whole API request for the same search (bench/search_load.py), so the
-cards are written here with the markup the template had: the title linked to the vacancy's page,
-the salary, the employer, where and when, and the tags. tests/jobs/test_search_pages.py checks
-the parts; the strings are the catalogue's.
+A result page shows up to 50 cards and thirty-odd facet links, and the template engine's cost
+per tag made the cards alone cost more than the whole API request for the same search
+(bench/search_load.py), so both are written here with the markup the template had: a card's
+title linked to the vacancy's page, the salary, the employer, where and when, and the tags; a
+facet's values as links that narrow the search, the chosen one with a link that removes it.
+tests/jobs/test_search_cards.py holds both to the template they replaced; the strings are the
+catalogue's.
 """
 
 from __future__ import annotations
@@ -60,3 +62,33 @@ def vacancy_cards(vacancies: list[VacancyHit]) -> SafeString:
             f'            {flags}\n'
             f'          </ul>\n        </article>\n      </li>\n      ')
     return mark_safe("".join(cards))
+
+
+FACET_TITLES = {"district": gettext_noop("District"), "occupation": gettext_noop("Occupation")}
+
+
+@register.simple_tag
+def facet_groups(groups: list[dict]) -> SafeString:
+    """Each facet with values as a section: a heading and the values (with their counts when
+    counted) as links; the selected value as text with a link that removes it."""
+    remove_text = gettext("Remove %(label)s")
+    sections = []
+    for group in groups:
+        if not group["values"]:
+            continue
+        items = []
+        for value in group["values"]:
+            label = escape(str(value.label))
+            if value.selected:
+                count = "" if value.count is None else f" ({value.count})"
+                item = (f'<strong aria-current="true">{label}{count}</strong>\n'
+                        f'            <a href="{escape(value.remove_url)}" class="remove" '
+                        f'aria-label="{remove_text % {"label": label}}">×</a>\n          ')
+            else:
+                count = "" if value.count is None else f' <span class="count">({value.count})</span>'
+                item = f'<a href="{escape(value.url)}">{label}{count}</a>'
+            items.append(f"\n        <li>{item}</li>\n        ")
+        title = gettext(FACET_TITLES.get(group["name"], gettext_noop("Education")))
+        sections.append(f'\n    <section class="facet">\n      <h2>{title}</h2>\n      <ul>\n        '
+                        f'{"".join(items)}\n      </ul>\n    </section>\n    ')
+    return mark_safe("".join(sections))

@@ -1,4 +1,4 @@
-"""``{% vacancy_cards %}`` writes what the search page's result loop wrote."""
+"""``{% vacancy_cards %}`` and ``{% facet_groups %}`` write what the search page's loops wrote."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.template import engines
 from django.utils import timezone
 from django.utils.translation import override
 
-from jobs.selectors.search import AreaRef, EmployerRef, OccupationRef, VacancyHit
+from jobs.selectors.search import AreaRef, EmployerRef, FacetValue, OccupationRef, VacancyHit
 
 RESULT_LOOP = """{% load i18n %}
       {% for vacancy in result.vacancies %}
@@ -69,3 +69,43 @@ def test_the_cards_are_the_result_loop_markup(language):
 def test_no_vacancies_no_cards():
     assert engines["django"].from_string("{% load jobs_search %}{% vacancy_cards vacancies %}").render(
         {"vacancies": []}) == ""
+
+
+FACET_LOOP = """{% load i18n %}
+    {% for group in facet_groups %}{% if group.values %}
+    <section class="facet">
+      <h2>{% if group.name == "district" %}{% translate "District" %}{% elif group.name == "occupation" %}{% translate "Occupation" %}{% else %}{% translate "Education" %}{% endif %}</h2>
+      <ul>
+        {% for value in group.values %}
+        <li>{% if value.selected %}<strong aria-current="true">{{ value.label }}{% if value.count is not None %} ({{ value.count }}){% endif %}</strong>
+            <a href="{{ value.remove_url }}" class="remove" aria-label="{% blocktranslate with label=value.label %}Remove {{ label }}{% endblocktranslate %}">×</a>
+          {% else %}<a href="{{ value.url }}">{{ value.label }}{% if value.count is not None %} <span class="count">({{ value.count }})</span>{% endif %}</a>{% endif %}</li>
+        {% endfor %}
+      </ul>
+    </section>
+    {% endif %}{% endfor %}"""  # noqa: E501
+
+
+def facet(value, label, count, selected=False):
+    found = FacetValue(value=value, label=label, count=count, selected=selected)
+    found.url, found.remove_url = f"?q=x&a=1&v={value}", "?q=x&a=1"
+    return found
+
+
+GROUPS = [
+    {"name": "district", "values": [facet("420102000000", "江岸区", 12), facet("420106000000", "武昌<区>", None, True)]},
+    {"name": "occupation", "values": []},
+    {"name": "occupation", "values": [facet("6", "生产制造 & 有关人员", 5000, True)]},
+    {"name": "education", "values": [facet("bachelor", "Bachelor \"degree\"", 0), facet("none", "None", None)]},
+]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_facets_are_the_facet_loop_markup(language):
+    engine = engines["django"]
+    with override(language):
+        expected = engine.from_string(FACET_LOOP).render({"facet_groups": GROUPS})
+        written = engine.from_string("{% load jobs_search %}\n    {% facet_groups groups %}").render(
+            {"groups": GROUPS})
+    assert written == expected
+    assert "&amp;a=1" in written
