@@ -12,6 +12,8 @@ import copy
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField as FilterChoiceField
+from django_filters.fields import ChoiceIterator
 from drf_spectacular.utils import extend_schema_field
 
 from jobs.constants import SALARY_CEILING, WorkingTime
@@ -25,6 +27,9 @@ from jobs.selectors.search import (
     SORT_SALARY,
     SearchFilters,
     area_by_code_remembered,
+    area_chain_remembered,
+    area_children_remembered,
+    area_first_of_level_remembered,
     industry_choices,
     occupation_choices,
     vacancy_search_queryset,
@@ -33,7 +38,8 @@ from portal.filters import YesNoCheckbox, YesNoField
 from portal.models import Area
 from portal.reference.education import Education
 from portal.textsearch import QUERY_MAX
-from portal.widgets import AreaField
+from portal import widgets as portal_widgets
+from portal.widgets import AreaField, AreaPickerWidget, AreaReads
 
 SORT_CHOICES = [
     (SORT_RELEVANCE, _("Best match")),
@@ -46,7 +52,7 @@ POSTED_WITHIN_CHOICES = [
     ("7", _("Last 7 days")),
     ("30", _("Last 30 days")),
 ]
-FLAG_WIDGET = YesNoCheckbox
+FLAG_WIDGET = YesNoCheckbox  # portal.widgets' CheckboxInput (no template), refusing junk
 
 
 class VacancySearchForm(forms.Form):
@@ -78,8 +84,18 @@ class _Shared:
         return copy.copy(self)
 
 
+# Every search page draws the area picker; its lists come from the per-process reference memo
+# (the division tree changes only with load_areas).
+REMEMBERED_AREA_READS = AreaReads(chain=area_chain_remembered, first_of_level=area_first_of_level_remembered,
+                                  children=area_children_remembered)
+
+
 class PublicAreaField(AreaField):
     """The area picker's field, looking areas up in the per-process reference memo."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", AreaPickerWidget(reads=REMEMBERED_AREA_READS))
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         if value in self.empty_values or isinstance(value, Area):
@@ -97,6 +113,10 @@ class AreaFilter(_Shared, django_filters.Filter):
 class IntegerFilter(_Shared, django_filters.Filter):
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", portal_widgets.NumberInput)
+        super().__init__(*args, **kwargs)
+
 
 class FlagFilter(_Shared, django_filters.Filter):
     """A yes/no flag: ``true`` or a ticked box's ``on``; junk is the field's ``invalid`` error."""
@@ -105,11 +125,42 @@ class FlagFilter(_Shared, django_filters.Filter):
 
 
 class KeywordFilter(_Shared, django_filters.CharFilter):
-    pass
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", portal_widgets.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class PlainChoiceIterator(ChoiceIterator):
+    """django-filter's choice iterator without ``normalize_choices`` on every pass: the search's
+    choices are (value, label) pairs and groups already, and normalizing the hundred occupations
+    each time the form validated or drew them cost as much as the search's query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from (self.choices() if callable(self.choices) else self.choices)
+
+
+class SharedChoicesField(FilterChoiceField):
+    """The choices are constants or lists from the reference memo, never changed on a form, so the
+    copy of the field each form makes shares them (Django deep-copies every choice and label)."""
+
+    iterator = PlainChoiceIterator
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
 
 
 class ChoiceFilter(_Shared, django_filters.ChoiceFilter):
-    pass
+    field_class = SharedChoicesField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", portal_widgets.Select)  # the page draws six selects, one with a hundred options
+        super().__init__(*args, **kwargs)
 
 
 def _noop(queryset, name, value):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import registry
+from portal import widgets as portal_widgets
 from portal.constants import AreaLevel, AuditKind, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
 from portal.selectors import area_by_code
@@ -28,7 +29,7 @@ class YesNoSelect(_RawValue, forms.NullBooleanSelect):
     pass
 
 
-class YesNoCheckbox(_RawValue, forms.CheckboxInput):
+class YesNoCheckbox(_RawValue, portal_widgets.CheckboxInput):
     def __init__(self, attrs=None):
         super().__init__(attrs, check_test=lambda value: value is True or value in YES)
 

@@ -163,16 +163,26 @@ class VacancyHit:
     def id(self) -> int:
         return self.pk
 
+    # Plain dict look-ups: a result page asks for these on every row, and building the enum
+    # member (and ``Choices.values``) each time costs more than the rest of the row.
     def get_education_display(self) -> str:
-        return str(Education(self.education).label) if self.education in Education.values else self.education
+        return str(EDUCATION_LABELS.get(self.education, self.education))
 
     def get_working_time_display(self) -> str:
-        return str(WorkingTime(self.working_time).label) if self.working_time in WorkingTime.values else \
-            self.working_time
+        return str(WORKING_TIME_LABELS.get(self.working_time, self.working_time))
+
+    @property
+    def published_on(self) -> str:
+        """The local day of publication as the result list shows it (``Y-m-d``), without the date
+        filter's general machinery."""
+        return timezone.localdate(self.published_at).isoformat() if self.published_at else ""
 
     def __str__(self) -> str:
         return self.title
 
+
+EDUCATION_LABELS = dict(Education.choices)
+WORKING_TIME_LABELS = dict(WorkingTime.choices)
 
 # The columns a hit is made of, in VacancyHit's order (employer, area and occupation joined).
 HIT_COLUMNS = [
@@ -275,6 +285,23 @@ def area_by_code_remembered(*, code: str) -> Area | None:
         return None
     _reference_memo[key] = (time.monotonic(), area)
     return area
+
+
+def area_chain_remembered(*, code: str | None) -> list[Area]:
+    """The area of ``code`` and its ancestors from the root down (the area picker's chain); empty if
+    unknown."""
+    area = area_by_code_remembered(code=str(code)) if code else None
+    if area is None:
+        return []
+    return _reference(f"chain:{area.code}", lambda: [*area.ancestors(), area])
+
+
+def area_children_remembered(*, parent: Area) -> list[Area]:
+    return _reference(f"children:{parent.code}", lambda: list(Area.objects.filter(parent=parent).order_by("code")))
+
+
+def area_first_of_level_remembered(*, level: str) -> Area | None:
+    return _reference(f"first:{level}", lambda: Area.objects.filter(level=level).order_by("code").first())
 
 
 def district_names() -> dict[str, str]:

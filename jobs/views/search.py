@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_plus
+
 from django.http import QueryDict
 from django.views.generic import TemplateView
 
@@ -30,14 +32,21 @@ FACET_PARAM = {FACET_DISTRICT: "area_district", FACET_OCCUPATION: "occupation", 
 FACET_FILTER = {FACET_DISTRICT: "area", FACET_OCCUPATION: FACET_OCCUPATION, FACET_EDUCATION: FACET_EDUCATION}
 
 
-def _query(base: QueryDict, *, drop: list[str] = (), **set_values) -> str:
-    """``base`` without ``page`` and the ``drop`` parameters, with ``set_values``; as ``?…``."""
-    query = base.copy()
-    for name in ["page", *drop, *set_values]:
-        query.pop(name, None)
-    for name, value in set_values.items():
-        query[name] = value
-    return f"?{query.urlencode()}" if query else "?"
+class _Query:
+    """The page's query string, to write links that change a few parameters of it: each
+    parameter is encoded once, not once per link (a page has thirty links or more)."""
+
+    def __init__(self, base: QueryDict):
+        self.encoded = [(name, f"{quote_plus(name)}={quote_plus(value)}")
+                        for name, values in base.lists() for value in values]
+
+    def __call__(self, *, drop: list[str] = (), **set_values) -> str:
+        """The query without ``page`` and the ``drop`` parameters, with ``set_values`` at the end
+        (as ``QueryDict`` would write it); as ``?…``."""
+        left_out = {"page", *drop, *set_values}
+        parts = [encoded for name, encoded in self.encoded if name not in left_out]
+        parts += [f"{quote_plus(name)}={quote_plus(str(value))}" for name, value in set_values.items()]
+        return f"?{'&'.join(parts)}"
 
 
 @scope_exempt("Public vacancy search: shows only published, unexpired vacancies, to anyone.")
@@ -61,20 +70,21 @@ class VacancySearchView(ThrottledPageMixin, TemplateView):
         return context
 
     def _links(self, params: QueryDict, result) -> dict:
+        link = _Query(params)
         facets = []
         for name, values in result.facets.items():
             param, filter_name = FACET_PARAM[name], FACET_FILTER[name]
             drop = FILTER_PARAMS.get(filter_name, [param])
             for value in values:
-                value.url = _query(params, drop=drop, **{param: value.value})
-                value.remove_url = _query(params, drop=drop)
+                value.url = link(drop=drop, **{param: value.value})
+                value.remove_url = link(drop=drop)
             facets.append({"name": name, "values": values})
         for suggestion in result.suggestions:
-            suggestion.url = _query(params, drop=FILTER_PARAMS.get(suggestion.filter, [suggestion.filter]))
+            suggestion.url = link(drop=FILTER_PARAMS.get(suggestion.filter, [suggestion.filter]))
         return {
             "facet_groups": facets,
-            "next_url": _query(params, page=result.page + 1) if result.has_next else "",
-            "previous_url": (_query(params, page=result.page - 1) if result.page > 2 else _query(params))
+            "next_url": link(page=result.page + 1) if result.has_next else "",
+            "previous_url": (link(page=result.page - 1) if result.page > 2 else link())
             if result.has_previous else "",
             "filters_active": len(set(result.filters.active()) - {"q"}),
         }

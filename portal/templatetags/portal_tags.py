@@ -2,6 +2,8 @@
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from portal import registry
 
@@ -19,3 +21,33 @@ def portal_searches() -> list[dict]:
         except NoReverseMatch:
             continue
     return found
+
+
+@register.simple_tag
+def form_field(field, no_help: bool = False) -> SafeString:
+    """One form field, marked up like includes/form.html: the label (a legend around the area
+    picker, after a checkbox), the input, its help and its errors, tied to the input by ids.
+
+    Written here rather than as an included template: search pages draw a dozen of these on every
+    request, and an include costs more per field than its widget.
+    """
+    widget_type = field.widget_type
+    errors = field.errors
+    classes = "field"
+    if errors:
+        classes += " has-error"
+    if widget_type == "checkbox":
+        classes += " check-field"
+    label = conditional_escape(field.label)
+    if widget_type == "areapicker":
+        body = f"\n    <fieldset>\n      <legend>{label}</legend>\n      {field}\n    </fieldset>\n  "
+    elif widget_type == "checkbox":
+        body = f'\n    {field} <label for="{conditional_escape(field.id_for_label)}">{label}</label>\n  '
+    else:
+        body = f'\n    <label for="{conditional_escape(field.id_for_label)}">{label}</label>\n    {field}\n  '
+    auto_id = conditional_escape(field.auto_id)
+    help_html = ""
+    if field.help_text and not no_help and widget_type != "areapicker":
+        help_html = f'<p class="help" id="{auto_id}_helptext">{conditional_escape(field.help_text)}</p>'
+    errors_html = "".join(f'<p class="error" id="{auto_id}_error">{conditional_escape(error)}</p>' for error in errors)
+    return mark_safe(f'\n<div class="{classes}">\n  {body}\n  {help_html}\n  {errors_html}\n</div>\n')
