@@ -26,7 +26,15 @@ class _RawValue:
 
 
 class YesNoSelect(_RawValue, forms.NullBooleanSelect):
-    pass
+    """不限 / 是 / 否: "either" is the empty choice (Django's select would say 未知, unknown)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+    def format_value(self, value):
+        return [{True: "true", False: "false", "true": "true", "True": "true", "false": "false",
+                 "False": "false"}.get(value, "")]
 
 
 class YesNoCheckbox(_RawValue, portal_widgets.CheckboxInput):

@@ -154,6 +154,20 @@ def test_grant_list_filters_and_shows_an_empty_state(client, tree):
     assert [g.area for g in response.context["grants"]] == [tree.c1]
 
 
+def test_the_active_only_filter_offers_any_yes_no_and_refuses_junk(client, tree):
+    admin = make_staff(StaffRole.ADMINISTRATOR, tree.city)
+    client.force_login(admin)
+    page = client.get(reverse("staff:grant-list")).content.decode()
+    select = re.search(r'<select name="active"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select) == [
+        ("", " selected", "不限"), ("true", "", "是"), ("false", "", "否")]
+    assert "未知" not in page
+    chosen = client.get(reverse("staff:grant-list"), {"active": "true"}).content.decode()
+    assert '<option value="true" selected>是</option>' in chosen
+    assert client.get(reverse("staff:grant-list"), {"active": "maybe"}).status_code in (200, 400)
+    assert client.get("/api/staff/grants/", {"active": "maybe"}).status_code == 400
+
+
 def test_revoke_page_revokes_and_is_audited(client, tree):
     admin = make_staff(StaffRole.ADMINISTRATOR, tree.d1)
     clerk = make_staff(StaffRole.CLERK, tree.c1)
