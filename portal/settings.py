@@ -267,6 +267,8 @@ REST_FRAMEWORK = {
     # Throttles: see "Login lockout and throttles" below.
     "DEFAULT_THROTTLE_CLASSES": ["portal.throttling.ScopedThrottle"],
 }
+# A filter's empty choice reads 不限 (any), not django-filter's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Public Employment Services Portal API",
     "DESCRIPTION": _("Public employment services portal: areas, accounts and, in later modules, "

@@ -91,6 +91,11 @@ def test_public_list_filters_by_target_group(client, fair, clerk, tree):
     assert [f.pk for f in response.context["fairs"]] == [migrant.pk]
 
 
+def test_the_target_group_filter_offers_any_not_dashes(client, fair):
+    page = client.get(reverse("jobs:fair-list")).content.decode()
+    assert '<option value="" selected>不限</option>' in page and "---------" not in page
+
+
 def test_public_list_query_count_does_not_grow_with_fairs_or_participants(client, clerk, tree,
                                                                        django_assert_num_queries):
     first = published_fair(clerk, tree.d1)
