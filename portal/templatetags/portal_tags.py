@@ -51,3 +51,16 @@ def form_field(field, no_help: bool = False) -> SafeString:
         help_html = f'<p class="help" id="{auto_id}_helptext">{conditional_escape(field.help_text)}</p>'
     errors_html = "".join(f'<p class="error" id="{auto_id}_error">{conditional_escape(error)}</p>' for error in errors)
     return mark_safe(f'\n<div class="{classes}">\n  {body}\n  {help_html}\n  {errors_html}\n</div>\n')
+
+
+@register.simple_tag
+def form_error_list(form) -> list[dict]:
+    """The errors of a form's fields for the summary at its top (includes/form_errors.html): each
+    visible field's with the id to link to, so on a phone a tap on the summary goes to the field; a
+    hidden field's (a page number out of range) as text, since nothing below can mark it."""
+    found = []
+    for field in form:
+        for message in field.errors:
+            found.append({"message": message, "label": field.label,
+                          "anchor": None if field.is_hidden else field.id_for_label or field.auto_id})
+    return found

@@ -219,3 +219,15 @@ def test_the_vacancy_page_reads_a_fixed_number_of_queries(client, make, django_a
     other = make(description="很长的描述。" * 500)
     with django_assert_num_queries(len(first)):
         assert client.get(detail_url(other)).status_code == 200
+
+
+def test_errors_are_summed_up_at_the_top_with_a_link_to_each_field(client, tree):
+    """On a phone the summary is what a person sees first: each field's error links to the field; the
+    page number, a hidden field, says what is wrong in words (nothing below could be marked)."""
+    page = client.get(reverse("jobs:search"), {"page": "99999"}).content.decode()
+    summary = re.search(r'<div class="form-errors" role="alert" id="form-errors">(.*?)</div>', page, re.S).group(1)
+    assert "最多只显示前" in summary and "<a href" not in summary
+    page = client.get(reverse("jobs:search"), {"salary_min": "abc"}).content.decode()
+    summary = re.search(r'<div class="form-errors" role="alert" id="form-errors">(.*?)</div>', page, re.S).group(1)
+    assert re.search(r'<a href="#id_salary_min">[^<]+：[^<]+</a>', summary), summary
+    assert 'id="id_salary_min"' in page

@@ -38,6 +38,7 @@ def test_sign_up_form_keeps_typed_values_on_error_and_logs_in_on_success(client)
     assert "password1" in form.errors
     html = response.content.decode()
     assert 'value="xiaoming"' in html and 'value="小明"' in html
+    assert re.search(r'<a href="#id_password[12]">[^<]*密码[^<]*：', html)  # the summary links to the field
     assert not User.objects.filter(username="xiaoming").exists()
 
     response = client.post(reverse("signup"), {**data, "password1": STRONG, "password2": STRONG})
