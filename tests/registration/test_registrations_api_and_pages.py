@@ -105,6 +105,7 @@ def test_pages_confirmation_queue_and_confirm(tree, clerk):
     queue = client.get(PAGES, {"status": "pending"})
     assert list(queue.context["registrations"]) == [pending]
     assert pending.person.id_masked in queue.content.decode()
+    assert "网上申请" in queue.content.decode() and "线上举办" not in queue.content.decode()  # the channel's word
     bad = client.post(f"{PAGES}{pending.pk}/reject/", {"reject-note": ""})
     assert bad.status_code == 200 and "note" in bad.context["reject_form"].errors
     assert client.post(f"{PAGES}{pending.pk}/confirm/", {"confirm-note": "材料齐全"}).status_code == 302

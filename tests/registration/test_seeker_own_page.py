@@ -59,6 +59,8 @@ def test_link_with_a_malformed_number_shows_its_message_by_the_field(tree, job_s
 def test_seeker_applies_online_and_sees_the_pending_registration(tree, job_seeker):
     person = PersonFactory(area=tree.c1, account=job_seeker)
     client = login(job_seeker)
+    page = client.get(PAGE).content.decode()
+    assert "提交登记申请</button>" in page and "应聘" not in page  # not the word of a job application
     assert client.post(PAGE + "apply/", {"note": "合同到期"}).status_code == 302
     registration = UnemploymentRegistration.objects.get(person=person)
     assert (registration.status, registration.applied_online) == (UnemploymentStatus.PENDING, True)
