@@ -68,8 +68,12 @@ def test_clerk_registers_a_person_on_a_phone_and_the_person_links_their_account(
     expect(page.locator("main")).not_to_contain_text(NUMBER)
     assert no_sideways_scroll(page)
 
+    button = page.locator("form.reveal-form button")
+    # Readable: the link-styled button is drawn in the link colour, not the buttons' white on a white page.
+    assert button.evaluate("b => getComputedStyle(b).color") == page.locator("main a").first.evaluate(
+        "a => getComputedStyle(a).color") != "rgb(255, 255, 255)"
     with page.expect_navigation():
-        page.locator("form.reveal-form button").click()
+        button.click()
     expect(page.locator("#full-identity-number")).to_have_text(NUMBER)
     assert AuditEvent.objects.filter(event_type="personal_data.viewed", actor=clerk).count() == 1
 
