@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 import yaml
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -198,3 +199,13 @@ def test_both_endpoints_are_in_the_openapi_schema(api_client):
         "$ref": "#/components/schemas/VacancyDetail"}
     assert set(schema["components"]["schemas"]["VacancySearchResponse"]["properties"]) == {
         "results", "next", "previous", "total", "total_is_estimate", "facets", "suggestions"}
+
+
+def test_facet_labels_follow_the_language_of_each_request(api_client, make, tree):  # noqa: F811
+    make(title="电焊工", education="junior_middle")
+    api_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # English, as chosen on the site
+    english = api_client.get(LIST, {"q": "焊工"}).json()
+    api_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = api_client.get(LIST, {"q": "焊工"}).json()
+    assert [f["label"] for f in english["facets"]["education"]] == ["Junior middle school"]
+    assert [f["label"] for f in chinese["facets"]["education"]] == ["初中"]
