@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
 import yaml
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
