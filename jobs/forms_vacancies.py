@@ -32,10 +32,10 @@ from jobs.constants import (
 from jobs.models import Employer, Vacancy
 from jobs.selectors.employers import employer_for_staff, industries
 from jobs.selectors.vacancies import districts_in_scope, occupation_by_code, occupation_groups
+from portal.filters import AreaPickerFilter
 from portal.forms import ServiceErrorsMixin
 from portal.reference.education import Education
 from portal.reference.models import Occupation
-from portal.selectors import area_by_code
 from portal.widgets import AreaField
 
 CHOOSE = _("— choose —")
@@ -167,7 +167,7 @@ class VacancyReviewFilter(django_filters.FilterSet):
     """Filters of the review queue: where, and which occupation."""
 
     district = django_filters.ChoiceFilter(label=_("District"), method="filter_district", empty_label=_("All"))
-    area = django_filters.CharFilter(label=_("Within area (division code)"), method="filter_area")
+    area = AreaPickerFilter(label=_("Within area"), method="filter_area")
     occupation = django_filters.ChoiceFilter(label=_("Occupation"), method="filter_occupation",
                                              empty_label=_("All"))
 
@@ -184,9 +184,8 @@ class VacancyReviewFilter(django_filters.FilterSet):
     def filter_district(self, queryset, name, value: str):
         return queryset.filter(area_path__startswith=value[:6])
 
-    def filter_area(self, queryset, name, value: str):
-        area = area_by_code(code=value.strip())
-        return queryset.within(area) if area else queryset.none()
+    def filter_area(self, queryset, name, value):
+        return queryset.within(value)
 
     def filter_occupation(self, queryset, name, value: str):
         if "-" in value:

@@ -68,6 +68,13 @@ class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
 
+class AreaPickerFilter(django_filters.Filter):
+    """The kernel's area picker (district → street → community), given as a division code in the API;
+    the filter's method receives the Area (an unknown code is the field's ``unknown_area`` error)."""
+
+    field_class = portal_widgets.AreaField
+
+
 class AreaFilter(django_filters.FilterSet):
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent code"),
                                        help_text=_("Children of this area; use 'root' for top-level areas."),

@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.filters import YesNoCheckbox, YesNoFilter
+from portal.filters import AreaPickerFilter, YesNoCheckbox, YesNoFilter
 from portal.forms import ServiceErrorsMixin
-from portal.widgets import AreaField
 from subsidies.constants import REMARK_MAX, ApplicationStatus, ReasonCode
 from subsidies.models import Application, Programme
 from subsidies.selectors.review import queue_order
@@ -27,12 +26,6 @@ QUERY_MAX = 60
 # --- The queue's filters --------------------------------------------------------------------------
 
 
-class AreaFilter(django_filters.Filter):
-    """The kernel's area picker (district → street → community); the area's whole subtree."""
-
-    field_class = AreaField
-
-
 class ApplicationFilter(django_filters.FilterSet):
     mine = YesNoFilter(label=_("Awaiting my step only"), method="filter_mine", widget=YesNoCheckbox)
     overdue = YesNoFilter(label=_("Overdue only"), method="filter_overdue", widget=YesNoCheckbox)
@@ -40,7 +33,7 @@ class ApplicationFilter(django_filters.FilterSet):
                                          empty_label=_("Any status"))
     programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=Programme.objects.order_by("code"),
                                                  empty_label=_("Any programme"))
-    area = AreaFilter(label=_("Area"), method="filter_area")
+    area = AreaPickerFilter(label=_("Area"), method="filter_area")  # the area's whole subtree
     due_before = django_filters.DateFilter(label=_("Due by"), field_name="due_on", lookup_expr="lte",
                                            widget=DATE_INPUT)
     q = django_filters.CharFilter(label=_("Name or number"), method="filter_q", max_length=QUERY_MAX)

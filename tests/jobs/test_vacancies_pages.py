@@ -224,6 +224,9 @@ def test_review_queue_lists_pending_vacancies_in_scope_oldest_first(client, tree
     assert [v.pk for v in response.context["vacancies"]] == [older.pk, newer.pk]
     within = client.get(url("staff-jobs:vacancy-review"), {"area": tree.s1.code})
     assert [v.pk for v in within.context["vacancies"]] == [newer.pk]
+    # The area is picked district → street → community, not typed as a division code.
+    assert 'data-area-picker' in within.content.decode()
+    assert "区划代码" not in within.content.decode()
     district = client.get(url("staff-jobs:vacancy-review"), {"district": tree.d1.code})
     assert [v.pk for v in district.context["vacancies"]] == [older.pk, newer.pk]
 
