@@ -20,8 +20,9 @@ from jobs.constants import (
     VacancyStatus,
     WorkingTime,
 )
-from jobs.models import Agency, Employer, JobFair, SeekerProfile, Vacancy
+from jobs.models import Agency, Employer, FairParticipation, JobFair, SeekerProfile, Vacancy
 from jobs.search import vacancy_search_text
+from jobs.services.fairs import fair_join
 from jobs.validators import CREDIT_CODE_CHARSET, credit_code_check_character
 from portal.constants import AreaLevel
 from portal.models import Area, User
@@ -110,12 +111,25 @@ def build(*, scale: int, log) -> None:
     profile.wanted_occupations.add(occupations["6-18"])
     log("  job seeker profile: seeker")
 
-    JobFair.objects.get_or_create(
+    # A morning fair ten days ahead (09:00–12:00 local time), with employers and their vacancies.
+    fair_day = today + datetime.timedelta(days=10)
+    fair, _ = JobFair.objects.get_or_create(
         title="2026年江岸区高校毕业生专场招聘会",
-        defaults=dict(area=Area.objects.get(code="420102000000"), starts_at=now + datetime.timedelta(days=10),
-                      ends_at=now + datetime.timedelta(days=10, hours=4), venue="江岸区人力资源市场一楼",
+        defaults=dict(area=Area.objects.get(code="420102000000"),
+                      starts_at=timezone.make_aware(datetime.datetime.combine(fair_day, datetime.time(9, 0))),
+                      ends_at=timezone.make_aware(datetime.datetime.combine(fair_day, datetime.time(12, 0))),
+                      venue="江岸区人力资源市场一楼",
                       target_group=FairTargetGroup.GRADUATES, capacity=300, status=FairStatus.PUBLISHED,
                       description="面向2026届高校毕业生，现场与线上同步面试。", organised_by=clerk))
+    for employer in employers[:4]:
+        offered = list(Vacancy.objects.filter(employer=employer, status=VacancyStatus.PUBLISHED,
+                                              closing_date__gte=fair_day)[:3])
+        if not offered or FairParticipation.objects.filter(fair=fair, employer=employer).exists():
+            continue
+        if employer.account_id:
+            fair_join(actor=employer.account, fair=fair, vacancies=offered)  # as the employer does it
+        else:  # the demo's other employers have no accounts: joined as the window records it for them
+            FairParticipation.objects.create(fair=fair, employer=employer).vacancies.set(offered)
     for n, (name, days_left) in enumerate([("江城人力资源服务有限公司", 700), ("楚才职业介绍所", 30),
                                            ("汉口劳务派遣服务部", -15)], start=1):
         Agency.objects.get_or_create(

@@ -67,5 +67,6 @@ def _give_fate(person, fate, community_clerk, street_clerk, district_clerk) -> N
     if fate in ("hard_reviewed", "hard_approved"):
         case = hardship_case_review(actor=street_clerk, case=case)
     if fate == "hard_approved":
-        # Approved two weeks ago, so the commitment shows as overdue and escalated in the queues.
-        hardship_case_approve(actor=district_clerk, case=case, approved_on=today - datetime.timedelta(days=14))
+        # Approved three weeks ago: the commitment (10 working days) is some working days overdue and
+        # escalated in the queues.
+        hardship_case_approve(actor=district_clerk, case=case, approved_on=today - datetime.timedelta(days=21))

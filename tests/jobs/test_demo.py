@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from jobs.models import Agency, Employer, JobFair, SeekerProfile, Vacancy
 
@@ -14,6 +17,10 @@ def test_jobs_demo_data_is_created_once_and_scales(capsys):
     assert Vacancy.objects.public().count() >= 20
     assert SeekerProfile.objects.filter(account__username="seeker").exists()
     assert all(v.search_text for v in Vacancy.objects.all())
+    fair = JobFair.objects.get()
+    starts, ends = timezone.localtime(fair.starts_at), timezone.localtime(fair.ends_at)
+    assert (starts.time(), ends.time(), starts.date()) == (datetime.time(9), datetime.time(12), ends.date())
+    assert fair.participations.count() >= 2 and all(p.vacancies.exists() for p in fair.participations.all())
     call_command("demo_data")
     assert (Employer.objects.count(), Vacancy.objects.count(), JobFair.objects.count(),
             Agency.objects.count()) == counts

@@ -23,6 +23,7 @@ def test_registration_demo_data_covers_each_step_and_is_created_once():
     assert all("*" in p.id_masked for p in Person.objects.all())
     # The demo escalates overdue commitments as the nightly task would, so the queues show it.
     overdue = ReferralCommitment.objects.filter(status="open", due_on__lt=timezone.localdate())
+    assert overdue.exists(), "the README's overdue commitment is past its due day, not due today"
     assert all(c.escalation_level > 0 and c.escalated_at for c in overdue)
     call_command("demo_data")
     assert (Person.objects.count(), UnemploymentRegistration.objects.count(), EmploymentRegistration.objects.count(),
