@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
@@ -34,6 +35,12 @@ def render_my_page(request, *, link_form=None, apply_form=None, status=200):
     context = {"person": person}
     if person is None:
         context["link_form"] = link_form or AccountLinkForm()
+        # Where to go first: the service guide of unemployment registration (what to bring, and the
+        # window of the reader's area), when the portal publishes guides.
+        try:
+            context["guide_url"] = reverse("policy:guide-detail", args=["unemployment_registration"])
+        except NoReverseMatch:
+            context["guide_url"] = None
     else:
         records = person_records(person=person, fetched_by=None)  # the person is the reader's own
         context.update({

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.constants import StaffRole
@@ -38,7 +39,11 @@ def login(user) -> Client:
 def test_unlinked_seeker_sees_the_link_form_and_links(tree, job_seeker):
     person = PersonFactory(area=tree.c1, identity_number=NUMBER, name="孙丽")
     client = login(job_seeker)
-    assert "link_form" in client.get(PAGE).context
+    page = client.get(PAGE)
+    assert "link_form" in page.context
+    # Not registered yet: a way forward, to the guide that says what to bring and which window.
+    assert "还没有登记" in page.content.decode()
+    assert f'href="{reverse("policy:guide-detail", args=["unemployment_registration"])}"' in page.content.decode()
     bad = client.post(PAGE + "link/", {"identity_number": NUMBER, "name": "孙莉"})
     assert bad.status_code == 200 and bad.context["link_form"].non_field_errors()
     assert 'value="孙莉"' in bad.content.decode()
