@@ -57,6 +57,21 @@ class MovesMixin:
         return context
 
 
+def refusal_as_messages(request, form, *, drawn: bool) -> None:
+    """Show why a step on a record's page was refused when its form is not drawn again.
+
+    A page draws a step's form (and so its errors) only while the step is among the user's moves.
+    When another clerk took a step on the record meanwhile, the refused step has left the moves: its
+    errors become messages at the top of the page instead, so the clerk reads why nothing happened
+    (in the page's language) rather than a page that silently shows the record as it now is.
+    """
+    if drawn:
+        return
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 class RecordActionMixin(MovesMixin, SingleObjectMixin, SingleObjectTemplateResponseMixin):
     """A POST-only action on one record (verify, publish, close …) that calls one service.
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, refusal_as_messages
 from portal.scoped_views import StaffScopedViewMixin
 from portal.selectors import audit_history
 from portal.workflow import available_moves
@@ -88,6 +88,7 @@ class UnemploymentDetailView(UnemploymentPageMixin, View):
 
 
 class _UnemploymentActionView(UnemploymentPageMixin, View):
+    step = ""
     form_class = None
     form_name = ""
     success_message = ""
@@ -101,10 +102,14 @@ class _UnemploymentActionView(UnemploymentPageMixin, View):
         if form.submit(lambda data: self.act(registration, data)):
             messages.success(request, self.success_message)
             return redirect("staff-registration:unemployment-detail", pk=registration.pk)
+        # Another clerk may have decided the registration meanwhile: the page shows it as it is now.
+        registration = self.get_registration(pk)
+        refusal_as_messages(request, form, drawn=self.step in available_moves(request.user, registration))
         return self.render_page(registration, **{self.form_name: form})
 
 
 class UnemploymentConfirmView(_UnemploymentActionView):
+    step = "confirm"
     form_class, form_name = ConfirmForm, "confirm_form"
     success_message = _("The registration is confirmed.")
 
@@ -113,6 +118,7 @@ class UnemploymentConfirmView(_UnemploymentActionView):
 
 
 class UnemploymentRejectView(_UnemploymentActionView):
+    step = "reject"
     form_class, form_name = RejectForm, "reject_form"
     success_message = _("The registration is not confirmed; the applicant sees your reason.")
 
@@ -121,6 +127,7 @@ class UnemploymentRejectView(_UnemploymentActionView):
 
 
 class UnemploymentCancelView(_UnemploymentActionView):
+    step = "cancel"
     form_class, form_name = CancelForm, "cancel_form"
     success_message = _("The registration is cancelled.")
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from portal.pages import FilteredListView
+from portal.pages import FilteredListView, refusal_as_messages
 from portal.scoped_views import StaffScopedViewMixin
 from portal.selectors import audit_history
 from portal.workflow import available_moves
@@ -145,4 +145,5 @@ class ApplicationDetailView(StaffScopedViewMixin, TemplateView):
             messages.success(request, spec["done"])
             return redirect("staff-subsidies:application-detail", pk=application.pk)
         self.application = application_for_staff(fetched_by=request.user, pk=application.pk)
+        refusal_as_messages(request, form, drawn=action in available_moves(request.user, self.application))
         return self.render_to_response(self.get_context_data(failed=(action, form)))

@@ -115,6 +115,23 @@ def test_pages_confirmation_queue_and_confirm(tree, clerk):
     assert "材料齐全" in page
 
 
+def test_pages_a_registration_another_clerk_decided_meanwhile_says_why_in_chinese(tree, clerk):
+    """Two clerks confirm the same online application at once: the second page is not a silent one."""
+    from portal.models import StatusChange
+    from registration.services.registrations import unemployment_confirm
+
+    pending = UnemploymentRegistrationFactory(person=PersonFactory(area=tree.c1), status=UnemploymentStatus.PENDING,
+                                              applied_online=True)
+    unemployment_confirm(actor=make_staff(StaffRole.CLERK, tree.d1), registration=pending)
+    for step, data in (("confirm", {"confirm-note": ""}), ("reject", {"reject-note": "户籍信息不符"})):
+        response = login(clerk).post(f"{PAGES}{pending.pk}/{step}/", data)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'class="message error"' in body and "当前状态为“已登记失业”，无法进行此操作。" in body
+    assert StatusChange.objects.filter(object_id=str(pending.pk), object_type="registration.unemploymentregistration"
+                                       ).count() == 1
+
+
 def test_pages_cancel_with_bad_date_keeps_the_choice(tree, clerk):
     registration = UnemploymentRegistrationFactory(person=PersonFactory(area=tree.c1), registered_on=TODAY)
     response = login(clerk).post(f"{PAGES}{registration.pk}/cancel/", {

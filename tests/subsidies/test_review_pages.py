@@ -219,6 +219,20 @@ def test_an_approval_the_fund_cannot_cover_shows_the_refusal_on_the_page(tree, c
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.STREET_REVIEWED
 
 
+def test_an_approval_another_clerk_took_meanwhile_is_explained_on_the_page_in_chinese(tree, clerks):
+    """Two district clerks approve the same application at once: the second reads why, in Chinese,
+    and the fund reserved the amount once."""
+    fund = fund_for(tree.c1, available_fen=1_000_000)
+    application = eligible_application(tree.c1, status=ApplicationStatus.STREET_REVIEWED)
+    services.application_approve(actor=make_staff(StaffRole.CLERK, tree.d1), application=application)
+    response = client_for(clerks["district"]).post(detail(application), {"action": "approve", "approve-remark": "同意"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="message error"' in body and "无法进行此操作" in body
+    fund.refresh_from_db()
+    assert fund.reserved_fen == Application.objects.get(pk=application.pk).amount_approved_fen
+
+
 def test_an_unknown_action_or_malformed_post_is_not_found_not_a_server_error(tree, clerks):
     application = eligible_application(tree.c1)
     client = client_for(clerks["community"])
