@@ -15,7 +15,7 @@ request's language; codes are stable for programs.
 Statuses: 400 invalid input; 401 no valid credentials (``WWW-Authenticate: Token``); 403 a logged-in
 account that may not do this; 404 no such record in the caller's jurisdiction; 409 the record's state
 does not allow the action now (the codes in ``CONFLICT_CODES``: a move its status does not allow, a
-field locked once verified); 429 throttled or locked out (``Retry-After``).
+field locked once verified, an approval its fund cannot cover); 429 throttled or locked out (``Retry-After``).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def api_error_body(*, status: int, code: str, message: str, fields: dict | None 
 
 # Validation errors that are about the record's state, not the input: answered 409 Conflict (the body
 # keeps the field errors, so a client reads the same codes as before).
-CONFLICT_CODES = frozenset({"invalid_transition", "locked", "not_draft", "not_editable"})
+CONFLICT_CODES = frozenset({"invalid_transition", "locked", "not_draft", "not_editable", "fund_exhausted"})
 
 
 def _error_codes(full) -> set[str]:
@@ -119,7 +119,7 @@ def exception_handler(exc, context):
         if codes and codes <= CONFLICT_CODES:
             response.status_code = 409
             response.data = api_error_body(status=409, code="conflict", fields=full, message=_(
-                "The record's state does not allow this now; see the field errors."))
+                "This cannot be done in the current state; see the field errors."))
         else:
             response.data = api_error_body(status=response.status_code, code="invalid",
                                            message=_("Some fields are invalid; see the field errors."), fields=full)

@@ -16,8 +16,8 @@ ERROR_STATUSES = {
     "401": "No valid credentials: log in, or send `Authorization: Token …` with a valid token.",
     "403": "This account may not do this (or the form's CSRF check failed).",
     "404": "No such record in your jurisdiction, or no such page of a list.",
-    "409": "The record's state does not allow this now (code `conflict`; `fields` carries the reason, such as "
-           "`invalid_transition` or `locked`).",
+    "409": "The current state does not allow this now (code `conflict`; `fields` carries the reason, such as "
+           "`invalid_transition`, `locked` or `fund_exhausted`).",
 }
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 
