@@ -9,6 +9,8 @@ twice by a crash between sending and deleting runs twice: every kept task must b
 portal's tasks are).
 
 With tasks in-process (no broker configured) ``apply_async`` runs the task at once and never keeps.
+Tasks are sent without a result (``ignore_result``): nothing reads it, and with Redis down asking
+for one would hold the request.
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ def _send(name: str, args, kwargs, options) -> None:
         current_app.tasks[name].apply_async(args, kwargs, **options)
         return
     # retry=False: a broker that is down fails the send at once instead of holding the request.
-    current_app.send_task(name, args=args, kwargs=kwargs, retry=False, **options)
+    # ignore_result: nobody waits for a kept task's result, and asking for one subscribes to the result
+    # store (the same Redis) before sending, which retries for twenty seconds and then raises a
+    # RuntimeError when Redis is down: a request held that long and answered 500.
+    current_app.send_task(name, args=args, kwargs=kwargs, retry=False, ignore_result=True, **options)
 
 
 def task_send(task, *, args: list | tuple = (), kwargs: dict | None = None, **options) -> bool:
