@@ -553,12 +553,12 @@ class Clerk(threading.Thread):
             fields = ""
         if response.status_code == 200:
             return "won", 200, ""
+        if response.status_code == 409 and code == "conflict" and "fund_exhausted" in fields:
+            return "fund refused", 409, "fund_exhausted"
         if response.status_code == 409 and code == "conflict":
             return "lost", 409, "conflict"
         if response.status_code == 404:
             return "lost", 404, code
-        if response.status_code == 400 and "fund_exhausted" in fields:
-            return "fund refused", 400, "fund_exhausted"
         return "unclean", response.status_code, response.text[:500]
 
     def act_page(self, what: str, pk: int, action: str):
