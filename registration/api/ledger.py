@@ -15,7 +15,7 @@ from portal.api_forms import clean_with_form, form_schema
 from portal.audit import client_ip
 from portal.scoped_views import ScopedModelViewSet
 from registration.constants import EmploymentKind
-from registration.exports import csv_stream, ledger_header, ledger_rows, xlsx_file
+from registration.exports import csv_stream, ledger_header, ledger_rows, ledger_title, xlsx_file
 from registration.forms_registrations import LedgerExportForm, LedgerForm
 from registration.models import UnemploymentRegistration
 from registration.selectors.ledger import ledger_counts, staff_home_area
@@ -106,7 +106,8 @@ class StaffLedgerViewSet(ScopedModelViewSet):
         name = f"ledger-{kind}-{area.code}-{on_date:%Y%m%d}"
         rows = ledger_rows(kind, queryset, full_numbers=full_numbers)
         if file_format == "xlsx":
-            response = FileResponse(xlsx_file(kind, ledger_header(kind), rows), as_attachment=True,
+            response = FileResponse(xlsx_file(kind, ledger_header(kind), rows, title=ledger_title(kind, area, on_date)),
+                                    as_attachment=True,
                                     filename=f"{name}.xlsx",
                                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         else:

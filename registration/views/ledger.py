@@ -11,7 +11,7 @@ from django.views.generic import View
 
 from portal.audit import client_ip
 from portal.scoped_views import StaffScopedViewMixin
-from registration.exports import csv_stream, ledger_header, ledger_rows, xlsx_file
+from registration.exports import csv_stream, ledger_header, ledger_rows, ledger_title, xlsx_file
 from registration.forms_registrations import LedgerExportForm, LedgerForm
 from registration.models import UnemploymentRegistration
 from registration.selectors.ledger import (
@@ -98,7 +98,8 @@ class LedgerExportView(LedgerPageMixin, View):
         rows = ledger_rows(kind, rows_queryset, full_numbers=full_numbers)
         if file_format == "xlsx":
             title = _("Registered unemployed") if kind == LedgerKind.UNEMPLOYED else _("Hard-to-employ persons")
-            response = FileResponse(xlsx_file(title, header, rows), as_attachment=True, filename=f"{name}.xlsx",
+            response = FileResponse(xlsx_file(title, header, rows, title=ledger_title(kind, area, on_date)),
+                                    as_attachment=True, filename=f"{name}.xlsx",
                                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         else:
             response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")

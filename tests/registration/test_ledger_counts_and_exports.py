@@ -215,9 +215,19 @@ def test_xlsx_export_opens_with_masked_numbers(tree, district_clerk, ledger_data
     response = login(district_clerk).post(EXPORT, {"export-kind": "unemployed", "export-on": ON.isoformat(),
                                                    "export-file_format": "xlsx"})
     assert response["Content-Disposition"].startswith("attachment") and ".xlsx" in response["Content-Disposition"]
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))
-    assert len(rows) == 4 and {row[2] for row in rows[1:]} == {r.person.id_masked for r in ledger_data["unemployed"]}
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    # A title row saying which ledger, area and day; the header in bold under it.
+    assert rows[0][0] == f"{tree.d1.name}已登记失业台账（{ON.isoformat()}）"
+    assert rows[1][1] == "姓名" and sheet["A2"].font.bold
+    data = rows[2:]
+    assert len(data) == 3 and {row[2] for row in data} == {r.person.id_masked for r in ledger_data["unemployed"]}
+    # Numbers as numbers, dates as dates (shown yyyy-mm-dd), numbers of people as text; readable widths.
+    assert [row[0] for row in data] == [1, 2, 3]
+    assert all(isinstance(row[4], datetime.datetime) for row in data) and sheet["E3"].number_format == "yyyy-mm-dd"
+    assert sheet["C3"].data_type == "s" and sheet["F3"].data_type == "s"
+    assert sheet.column_dimensions["C"].width >= 18 and sheet.column_dimensions["A"].width < 10
 
 
 def test_export_of_an_area_outside_scope_is_refused_and_not_audited(tree, ledger_data):
@@ -232,6 +242,9 @@ def test_export_cells_that_look_like_formulas_are_neutralised(tree, district_cle
     UnemploymentRegistrationFactory(person=PersonFactory(area=tree.c1, name="=HYPERLINK(1)"))
     rows = read_csv(login(district_clerk).post(EXPORT, {"export-file_format": "csv"}))
     assert rows[1][1] == "'=HYPERLINK(1)"
+    response = login(district_clerk).post(EXPORT, {"export-file_format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["B3"].value == "=HYPERLINK(1)" and sheet["B3"].data_type == "s"  # text, not a formula
 
 
 def test_api_export_is_masked_by_default_and_audited(tree, district_clerk, ledger_data):
