@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -46,7 +47,8 @@ class CommitmentQueueView(StaffScopedViewMixin, ListView):
             commitment.moves = available_moves(self.request.user, commitment)
         query = self.request.GET.copy()
         query.pop("page", None)
-        return {**context, "filter_form": self.filter_form, "query": query.urlencode()}
+        return {**context, "filter_form": self.filter_form, "query": query.urlencode(),
+                "today": timezone.localdate()}
 
 
 class CommitmentDetailView(MovesMixin, StaffScopedViewMixin, DetailView):

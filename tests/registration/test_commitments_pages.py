@@ -37,6 +37,15 @@ def test_the_queue_is_sorted_by_due_date_and_flags_overdue_and_escalated_ones(cl
     assert f"{rows[0].escalation.working_days_overdue} " in page
 
 
+def test_a_commitment_due_today_is_marked_in_the_queue(client, staff, tree):
+    today = timezone.localdate()
+    ReferralCommitmentFactory(area=tree.c1, due_on=today)
+    ReferralCommitmentFactory(area=tree.c1, due_on=today + datetime.timedelta(days=5))
+    client.force_login(staff["clerk@community"])
+    page = client.get(reverse(QUEUE)).content.decode()
+    assert page.count('class="due-today-row"') == 1 and page.count("今天到期") == 1
+
+
 def test_street_queue_shows_overdue_ones_and_everything_on_request(client, staff, tree):
     today = timezone.localdate()
     fresh = ReferralCommitmentFactory(area=tree.c1, due_on=today + datetime.timedelta(days=3))
