@@ -24,11 +24,12 @@ from jobs.selectors.employers import (
     employer_of_account,
     employers_for_staff,
 )
-from jobs.selectors.vacancies import employer_vacancies
+from jobs.selectors.vacancies import VACANCY_STAFF_ROLES, employer_vacancies
 from jobs.services import employers as services
 from portal.constants import AccountType
 from portal.pages import FilteredListView, MovesMixin, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
+from portal.scoping import has_staff_role
 from portal.workflow import available_moves
 
 # --- Shared by the employer's pages ------------------------------------------------------------
@@ -133,13 +134,23 @@ class StaffEmployerMixin(StaffScopedViewMixin):
         return employers_for_staff(fetched_by=self.request.user)
 
 
-class StaffEmployerListView(StaffEmployerMixin, FilteredListView):
+class VacancyLinksMixin:
+    """Whether the reader may use the vacancy pages these pages link to (review, post for an
+    employer): administrators see the employers but hold no clerk's grant, so no link leads them to a 403."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_handle_vacancies"] = has_staff_role(self.request.user, VACANCY_STAFF_ROLES)
+        return context
+
+
+class StaffEmployerListView(VacancyLinksMixin, StaffEmployerMixin, FilteredListView):
     filterset_class = EmployerFilter
     template_name = "jobs/employers/staff_list.html"
     context_object_name = "employers"
 
 
-class StaffEmployerPageMixin(StaffEmployerMixin, MovesMixin):
+class StaffEmployerPageMixin(VacancyLinksMixin, StaffEmployerMixin, MovesMixin):
     """One employer with the steps the staff member may take on it (``moves.verify`` …)."""
 
     template_name = "jobs/employers/staff_detail.html"

@@ -236,3 +236,19 @@ def test_district_administrator_makes_a_member_unit_and_ends_it(client, tree):
     assert client.post(url, {"membership-is_member": "0"}).status_code == 302
     org.refresh_from_db()
     assert not org.is_member_unit
+
+
+def test_links_to_vacancy_pages_are_shown_only_to_those_who_may_open_them(client, tree):
+    """Administrators see the employers but not the vacancy review or posting, which are a clerk's:
+    no link leads them to a 403; a district clerk sees and can open both."""
+    org = EmployerFactory(area=tree.c1, status=EmployerStatus.VERIFIED)
+    review, post = reverse("staff-jobs:vacancy-review"), reverse("staff-jobs:vacancy-create")
+    detail = reverse("staff-jobs:employer-detail", kwargs={"pk": org.pk})
+    client.force_login(make_staff(StaffRole.ADMINISTRATOR, tree.d1))
+    listing, page = client.get(reverse("staff-jobs:employer-list")).content.decode(), client.get(detail).content.decode()
+    assert f'href="{review}"' not in listing and f'href="{post}?employer=' not in page
+    assert client.get(review).status_code == 403
+    client.force_login(make_staff(StaffRole.CLERK, tree.d1))
+    listing, page = client.get(reverse("staff-jobs:employer-list")).content.decode(), client.get(detail).content.decode()
+    assert f'href="{review}"' in listing and f'href="{post}?employer={org.pk}"' in page
+    assert client.get(review).status_code == 200
