@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import signal
+import subprocess
+import sys
 import time
+import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def admin_connection(url: str):
@@ -99,3 +107,68 @@ def copy_into(cursor, table: str, columns: list[str], rows) -> int:
     raw = getattr(cursor, "cursor", cursor)  # Django's cursor wraps psycopg2's
     raw.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
     return count
+
+
+# --- The portal served as in production ----------------------------------------------------------
+# The load benches serve their database with gunicorn in the production profile (DEBUG off, the
+# collected static files, Redis for the cache and the throttles), throttles and lockout raised so
+# they count but never refuse: every request comes from one address.
+
+THROTTLE_SCOPES = ("SEARCH", "SIGNUP", "LOGIN", "TOKEN", "REGISTRATION")
+
+
+def production_environment(*, database_url: str, redis_url: str, keys: dict[str, str], **extra: str) -> dict:
+    """The environment of a production-profile portal process on the bench's database and Redis;
+    ``keys`` are SECRET_KEY, PERSONAL_DATA_HASH_KEY and PERSONAL_DATA_ENCRYPTION_KEY."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "THROTTLE_"))}
+    environment.update({
+        "PORTAL_ENVIRONMENT": "production", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUSTED_PROXY_COUNT": "0", "LOG_LEVEL": "WARNING", "LOGIN_FAILURE_LIMIT": "100000",
+        **{f"THROTTLE_RATE_{scope}": "100000000/min" for scope in THROTTLE_SCOPES},
+        **keys, **extra,
+    })
+    return environment
+
+
+def collect_static(environment: dict) -> None:
+    """The production storage serves from collectstatic's manifest."""
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                   cwd=ROOT, env=environment, check=True)
+
+
+def gunicorn_start(environment: dict, *, port: int, workers: int, log=None,
+                   extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port`` in a process group of its own,
+    returned once /healthz answers 200 (as behind the TLS proxy: X-Forwarded-Proto https)."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [gunicorn, "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "sync", "--worker-tmp-dir", "/dev/shm", "--no-control-socket", "--error-logfile", "-",
+         *extra], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT if log else None,
+        start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    gunicorn_stop(server)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def gunicorn_stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn's process group (master and workers), killing it after 30 s."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

@@ -70,7 +70,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchdb import drop_database, ensure_database, progress, setup_django  # noqa: E402
+from benchdb import (  # noqa: E402
+    collect_static,
+    drop_database,
+    ensure_database,
+    gunicorn_start,
+    gunicorn_stop,
+    production_environment,
+    progress,
+    setup_django,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_clerks"
 HOST, PORT = "127.0.0.1", 8751
@@ -309,18 +318,6 @@ def top_up_fund(args, application_ids) -> None:
 # --- The server --------------------------------------------------------------------------------
 
 
-def server_environment(url: str) -> dict:
-    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE",)}
-    env.update(BENCH_KEYS)
-    env.update({
-        "PORTAL_ENVIRONMENT": "production", "DEBUG": "0", "DATABASE_URL": url, "REDIS_URL": REDIS_URL,
-        "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING",
-        "LOGIN_FAILURE_LIMIT": "100000",
-        **{f"THROTTLE_RATE_{scope}": "100000/min" for scope in ("SEARCH", "SIGNUP", "LOGIN", "TOKEN", "REGISTRATION")},
-    })
-    return env
-
-
 def redis_db8_clear() -> None:
     """The bench's Redis database (8) is emptied, so no throttle count or queued task of an earlier run is left."""
     import redis
@@ -329,39 +326,17 @@ def redis_db8_clear() -> None:
 
 
 def server_start(args, url: str, log_path: Path) -> subprocess.Popen:
-    env = server_environment(url)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    log = open(log_path, "w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "portal.wsgi:application", "--bind", f"{HOST}:{PORT}",
-         "--workers", str(args.workers), "--worker-class", "sync", "--timeout", "120",
-         "--worker-tmp-dir", "/dev/shm", "--no-control-socket", "--error-logfile", "-"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    import requests
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}; see {log_path}")
-        try:
-            if requests.get(f"http://{HOST}:{PORT}/healthz", timeout=2).status_code == 200:
-                print(f"gunicorn up: {args.workers} sync workers on {HOST}:{PORT} (pid {server.pid}, log {log_path})")
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    server_stop(server)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    environment = production_environment(database_url=url, redis_url=REDIS_URL, keys=BENCH_KEYS,
+                                         ALLOWED_HOSTS=HOST, SECURE_SSL_REDIRECT="0")
+    collect_static(environment)
+    with open(log_path, "w") as log:
+        server = gunicorn_start(environment, port=PORT, workers=args.workers, log=log, extra=("--timeout", "120"))
+    print(f"gunicorn up: {args.workers} sync workers on {HOST}:{PORT} (pid {server.pid}, log {log_path})")
+    return server
 
 
 def server_stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    gunicorn_stop(server)
     print(f"gunicorn stopped (pid {server.pid}, exit {server.returncode})")
 
 

@@ -45,11 +45,9 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -58,7 +56,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import ensure_database, setup_django  # noqa: E402
+from benchdb import (  # noqa: E402
+    collect_static,
+    ensure_database,
+    gunicorn_start,
+    gunicorn_stop,
+    production_environment,
+    setup_django,
+)
 from jobs_search import DEFAULT_URL, LONGER_KEYWORDS, TWO_CHAR_KEYWORDS, populate, vacuum  # noqa: E402
 
 TARGET_PAGE_RPS = 250.0
@@ -221,65 +226,11 @@ def search_queries(count: int, rng: random.Random) -> list[str]:
 # --- The server --------------------------------------------------------------------------------
 
 
-def server_environment(url: str, port: int) -> dict:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "THROTTLE_"))}
-    environment.update({
-        "PORTAL_ENVIRONMENT": "production",
-        "DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "SECRET_KEY": "bench-search-load-not-a-real-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "PERSONAL_DATA_HASH_KEY": "bench-search-load-hash-key",
-        "PERSONAL_DATA_ENCRYPTION_KEY": "YmVuY2gtc2VhcmNoLWxvYWQtZmVybmV0LWtleS0wMDA=",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": url,
-        "REDIS_URL": "redis://127.0.0.1:6379/9",
-        "TRUSTED_PROXY_COUNT": "0",
-        "LOG_LEVEL": "WARNING",
-        # Counted in Redis as in production, but never refused: every request comes from one address.
-        "THROTTLE_RATE_SEARCH": "1000000/min",
-    })
-    return environment
-
-
-def collect_static(environment: dict) -> None:
-    print("Collecting static files (the production storage needs its manifest)")
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-                   cwd=ROOT, env=environment, check=True)
-
-
-def start_server(args, environment: dict) -> subprocess.Popen:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    print(f"Starting gunicorn on 127.0.0.1:{args.port} ({args.workers} sync workers, production profile)")
-    server = subprocess.Popen(
-        [gunicorn, "portal.wsgi:application", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-         "--worker-class", "sync", "--worker-tmp-dir", "/dev/shm", "--error-logfile", "-", "--log-level",
-         "warning"], cwd=ROOT, env=environment, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
-        try:
-            request = urllib.request.Request(f"http://127.0.0.1:{args.port}{HEALTH_PATH}",
-                                             headers={"X-Forwarded-Proto": "https"})
-            with urllib.request.urlopen(request, timeout=5) as response:
-                if response.status == 200:
-                    print(f"gunicorn is up (pid {server.pid})")
-                    return server
-        except OSError:
-            time.sleep(0.5)
-    stop_server(server)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+BENCH_KEYS = {
+    "SECRET_KEY": "bench-search-load-not-a-real-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    "PERSONAL_DATA_HASH_KEY": "bench-search-load-hash-key",
+    "PERSONAL_DATA_ENCRYPTION_KEY": "YmVuY2gtc2VhcmNoLWxvYWQtZmVybmV0LWtleS0wMDA=",
+}
 
 
 def check_answers(port: int, paths: list[str]) -> None:
@@ -385,9 +336,12 @@ def main() -> int:
     from django.db import connections
 
     connections.close_all()
-    environment = server_environment(url, args.port)
+    environment = production_environment(database_url=url, redis_url="redis://127.0.0.1:6379/9", keys=BENCH_KEYS)
+    print("Collecting static files (the production storage needs its manifest)")
     collect_static(environment)
-    server = start_server(args, environment)
+    print(f"Starting gunicorn on 127.0.0.1:{args.port} ({args.workers} sync workers, production profile)")
+    server = gunicorn_start(environment, port=args.port, workers=args.workers, extra=("--log-level", "warning"))
+    print(f"gunicorn is up (pid {server.pid})")
     results: dict[str, dict] = {}
     try:
         page_paths = [f"{PAGE_PATH}?{q}" for q in queries]
@@ -403,7 +357,7 @@ def main() -> int:
         if args.keep_server:
             print(f"gunicorn left running: kill -- -{server.pid}")
         else:
-            stop_server(server)
+            gunicorn_stop(server)
             print("gunicorn stopped")
     return report(results, args)
 
