@@ -77,7 +77,7 @@ def _month(day) -> str:
 class ChartView(ScopedViewSetMixin, GenericAPIView):
     """Base of the chart endpoints: officials and administrators, their subtree only."""
 
-    queryset = DailyFact.objects.all()
+    model = DailyFact
     scope_roles = DASHBOARD_ROLES
     serializer_class = ChartSerializer
 

@@ -163,7 +163,7 @@ class ImportInput(ImportOptions):
 class CycleViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedModelViewSet):
     """A cycle is one month of one recurring programme in one district (the district's fund pays it)."""
 
-    queryset = PaymentCycle.objects.all()
+    model = PaymentCycle
     serializer_class = CycleSerializer
     filterset_class = CycleFilter
     parser_classes = [LimitedJSONParser, FormParser, MultiPartParser]
@@ -242,7 +242,7 @@ class CycleViewSet(FormActionMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 class PaymentViewSet(ScopedReadOnlyViewSet):
     """Payment lines of your area (filter with ?cycle=<id> and ?status=)."""
 
-    queryset = Payment.objects.all()
+    model = Payment
     serializer_class = PaymentSerializer
 
     @extend_schema(parameters=[OpenApiParameter("cycle", int, required=False),
