@@ -43,12 +43,13 @@ class CommitmentQueueView(StaffScopedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         attach_escalations(context["commitments"])
+        today = timezone.localdate()
         for commitment in context["commitments"]:
             commitment.moves = available_moves(self.request.user, commitment)
+            commitment.due_today = commitment.status == CommitmentStatus.OPEN and commitment.due_on == today
         query = self.request.GET.copy()
         query.pop("page", None)
-        return {**context, "filter_form": self.filter_form, "query": query.urlencode(),
-                "today": timezone.localdate()}
+        return {**context, "filter_form": self.filter_form, "query": query.urlencode()}
 
 
 class CommitmentDetailView(MovesMixin, StaffScopedViewMixin, DetailView):
