@@ -229,21 +229,20 @@ def district_build(*, run_id: int, district_code: str, worker: str = "") -> int:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             StagedFact.objects.filter(run_id=run_id, district=district_code).delete()
-            rows = 0
-            for query in fact_queries():  # each query's rows staged as they come; committed together
-                found = [(area_code, key, int(value)) for area_code, key, value in query.rows(run.day, prefix) if value]
-                rows += len(found)
-                if not _postgresql():  # no COPY: batched inserts
-                    StagedFact.objects.bulk_create(
-                        (StagedFact(run_id=run_id, district=district_code, fact=key, area_code=area_code, value=value)
-                         for area_code, key, value in found), batch_size=2000)
-                    continue
+            found = [(area_code, key, int(value)) for query in fact_queries()
+                     for area_code, key, value in query.rows(run.day, prefix) if value]
+            rows = len(found)
+            if _postgresql():  # every query's rows in one COPY
                 buffer = io.StringIO()
                 for area_code, key, value in found:
                     buffer.write(f"{run_id}\t{district_code}\t{key}\t{area_code}\t{value}\n")
                 buffer.seek(0)
                 cursor.cursor.copy_expert(f"COPY {StagedFact._meta.db_table} (run_id, district, fact, area_code, "
                                           f"value) FROM STDIN", buffer)
+            else:  # no COPY: batched inserts
+                StagedFact.objects.bulk_create(
+                    (StagedFact(run_id=run_id, district=district_code, fact=key, area_code=area_code, value=value)
+                     for area_code, key, value in found), batch_size=2000)
             FactTaskRun.objects.filter(pk=task.pk).update(status=RunStatus.DONE, finished_at=timezone.now(), rows=rows)
     except Exception as exc:
         FactTaskRun.objects.filter(pk=task.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
