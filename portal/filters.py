@@ -9,7 +9,6 @@ from portal import registry
 from portal import widgets as portal_widgets
 from portal.constants import AreaLevel, AuditKind, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
-from portal.selectors import area_by_code
 
 
 YES = frozenset({"true", "True", "on"})  # "on": a ticked checkbox
