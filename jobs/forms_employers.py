@@ -24,7 +24,7 @@ from jobs.constants import (
 from jobs.models import Employer
 from jobs.selectors.employers import industries
 from portal.forms import ServiceErrorsMixin
-from portal.selectors import area_by_code
+from portal.filters import AreaPickerFilter
 from portal.widgets import AreaField
 
 
@@ -88,7 +88,7 @@ class EmployerFilter(django_filters.FilterSet):
                                          empty_label=_("Any status"))
     member = django_filters.ChoiceFilter(choices=[("yes", _("Member units only")), ("no", _("Not member units"))],
                                          method="filter_member", label=_("Member unit"), empty_label=_("All"))
-    area = django_filters.CharFilter(method="filter_area", label=_("Within area (division code)"))
+    area = AreaPickerFilter(method="filter_area", label=_("Within area"))
 
     class Meta:
         model = Employer
@@ -102,5 +102,4 @@ class EmployerFilter(django_filters.FilterSet):
         return queryset.filter(is_member_unit=(value == "yes"))
 
     def filter_area(self, queryset, name, value):
-        area = area_by_code(code=value.strip())
-        return queryset.within(area) if area else queryset.none()
+        return queryset.within(value)

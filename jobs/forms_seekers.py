@@ -38,7 +38,7 @@ from portal.input_limits import INTEGER_COLUMN_MAX, INTEGER_COLUMN_MIN
 from portal.models import Area
 from portal.reference.education import Education
 from portal.reference.models import Occupation
-from portal.widgets import AreaField
+from portal.widgets import AreaField, ChoiceSearchWidget
 
 
 class CodesField(forms.MultipleChoiceField):
@@ -110,10 +110,12 @@ class SeekerProfileForm(ServiceErrorsMixin, forms.Form):
     skills = forms.CharField(label=_("Skills"), max_length=SKILLS_MAX, required=False,
                              help_text=_("For example: 电焊, forklift licence, bookkeeping."))
     wanted_occupations = OccupationsField(
-        label=_("Wanted occupations"), required=False, widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Choose one or more (on a computer hold Ctrl or ⌘ to choose several)."))
+        label=_("Wanted occupations"), required=False,
+        widget=ChoiceSearchWidget(filter_label=_("Find an occupation (for example 司机 or 4-02)")),
+        help_text=_("Tick one or more; the box narrows the list as you type."))
     wanted_areas = AreasField(
-        label=_("Wanted work areas (districts)"), required=False, widget=forms.SelectMultiple(attrs={"size": 7}),
+        label=_("Wanted work areas (districts)"), required=False,
+        widget=ChoiceSearchWidget(filter_label=_("Find a district")),
         help_text=_("Leave empty if any district suits you."))
     expected_salary = forms.IntegerField(label=_("Expected monthly salary (yuan)"), required=False,
                                          min_value=INTEGER_COLUMN_MIN, max_value=INTEGER_COLUMN_MAX,

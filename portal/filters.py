@@ -9,7 +9,6 @@ from portal import registry
 from portal import widgets as portal_widgets
 from portal.constants import AreaLevel, AuditKind, StaffRole
 from portal.models import Area, AuditEvent, RoleGrant
-from portal.selectors import area_by_code
 
 
 YES = frozenset({"true", "True", "on"})  # "on": a ticked checkbox
@@ -81,8 +80,8 @@ class AreaFilter(django_filters.FilterSet):
                                        method="filter_parent")
     level = django_filters.ChoiceFilter(choices=AreaLevel.choices, label=_("level"))
     name = django_filters.CharFilter(lookup_expr="contains", label=_("name contains"))
-    within = django_filters.CharFilter(method="filter_within", label=_("within area"),
-                                       help_text=_("This area and every area below it."))
+    within = AreaPickerFilter(field_name="code", method="filter_within", label=_("within area"),
+                              help_text=_("This area and every area below it."))
 
     class Meta:
         model = Area
@@ -94,13 +93,12 @@ class AreaFilter(django_filters.FilterSet):
         return queryset.filter(parent_id=value)
 
     def filter_within(self, queryset, name, value):
-        area = area_by_code(code=value)
-        return queryset.filter(path__startswith=area.path) if area else queryset.none()
+        return queryset.filter(path__startswith=value.path)
 
 
 class RoleGrantFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=StaffRole.choices, label=_("role"))
-    area = django_filters.CharFilter(method="filter_area", label=_("within area"))
+    area = AreaPickerFilter(method="filter_area", label=_("within area"))
     active = YesNoFilter(method="filter_active", label=_("active only"))
     q = django_filters.CharFilter(method="filter_q", label=_("name or username"))
 
@@ -109,8 +107,7 @@ class RoleGrantFilter(django_filters.FilterSet):
         fields = ["role", "area", "active", "q"]
 
     def filter_area(self, queryset, name, value):
-        area = area_by_code(code=value)
-        return queryset.within(area) if area else queryset.none()
+        return queryset.within(value)
 
     def filter_active(self, queryset, name, value):
         if value is None:

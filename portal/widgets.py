@@ -222,3 +222,85 @@ class AreaField(forms.Field):
 
     def prepare_value(self, value):
         return value.code if isinstance(value, Area) else value
+
+
+class ChoiceSearchWidget(forms.CheckboxSelectMultiple):
+    """Several choices as a list of checkboxes, grouped (a fieldset with its legend per group), with a
+    box that narrows the list as one types and, above it, what is chosen so far.
+
+    Unlike <select multiple> it needs no Ctrl or ⌘, shows every choice made and works alike on a
+    phone, with the keyboard and with a screen reader (checkboxes in labelled groups). Without
+    JavaScript it is a plain checkbox list; static/portal/js/choice-search.js shows the filter box,
+    hides what does not match and keeps the summary of chosen items (each a button that unticks it).
+    A page using it loads that script (tests/portal/test_choice_search.py checks every page does).
+    """
+
+    template_name = None  # drawn by render()
+    script = "portal/js/choice-search.js"
+
+    def __init__(self, attrs=None, choices=(), *, filter_label=None):
+        super().__init__(attrs, choices)
+        self.filter_label = filter_label
+
+    @staticmethod
+    def _groups(choices) -> list[tuple[str | None, list[tuple[str, str]]]]:
+        """``[(group label or None, [(value, label), ...]), ...]``: ungrouped options gathered in order."""
+        groups: list[tuple[str | None, list[tuple[str, str]]]] = []
+        for option_value, option_label in choices:
+            if isinstance(option_label, (list, tuple)):
+                groups.append((str(option_value), [(str(v), str(lbl)) for v, lbl in option_label]))
+            elif groups and groups[-1][0] is None:
+                groups[-1][1].append((str(option_value), str(option_label)))
+            else:
+                groups.append((None, [(str(option_value), str(option_label))]))
+        return groups
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen_values = {str(v) for v in self.format_value(value)}
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.get("id") or f"id_{name}"
+        groups = self._groups(self.choices)
+        chosen = [(v, lbl) for _group, options in groups for v, lbl in options if v in chosen_values]
+        ids = {"filter": f"{base_id}_filter", "count": f"{base_id}_count", "chosen": f"{base_id}_chosen"}
+        filter_label = self.filter_label or gettext("Type to narrow the list")
+        parts = [
+            f'<div class="choice-search" data-choice-search id="{_escape(base_id)}">',
+            f'\n  <div class="choice-search-chosen" data-chosen>'
+            f'<p class="choice-search-chosen-title" id="{_escape(ids["chosen"])}" data-chosen-title '
+            f'data-text-none="{_escape(gettext("Nothing chosen yet."))}" '
+            f'data-text-some="{_escape(gettext("Chosen (%(count)s):"))}">',
+            _escape(gettext("Chosen (%(count)s):") % {"count": len(chosen)} if chosen
+                    else gettext("Nothing chosen yet.")),
+            f'</p><ul class="choice-search-chips" aria-labelledby="{_escape(ids["chosen"])}" data-chips '
+            f'data-untick="{_escape(gettext("Untick %(label)s"))}">',
+            *(f'<li>{_escape(lbl)}</li>' for _v, lbl in chosen),
+            '</ul></div>',
+            f'\n  <p class="choice-search-filter" data-filter hidden>'
+            f'<label for="{_escape(ids["filter"])}">{_escape(filter_label)}</label>'
+            f'<input type="search" id="{_escape(ids["filter"])}" autocomplete="off" enterkeyhint="search" '
+            f'aria-describedby="{_escape(ids["count"])}">'
+            f'<span class="choice-search-count muted" id="{_escape(ids["count"])}" aria-live="polite" data-count '
+            f'data-text="{_escape(gettext("%(shown)s of %(total)s shown"))}"></span></p>',
+            '\n  <div class="choice-search-options" data-options>',
+        ]
+        described = attrs.get("aria-describedby")
+        extra = f' aria-describedby="{_escape(described)}"' if described else ""
+        index = 0
+        for group, options in groups:
+            items = []
+            for option_value, option_label in options:
+                option_id = f"{base_id}_{index}"
+                index += 1
+                checked = " checked" if option_value in chosen_values else ""
+                items.append(
+                    f'\n      <li data-option><label for="{_escape(option_id)}"><input type="checkbox" '
+                    f'name="{_escape(name)}" value="{_escape(option_value)}" id="{_escape(option_id)}"{extra}{checked}> '
+                    f'{_escape(option_label)}</label></li>')
+            if group is None:
+                parts.append(f'\n    <ul class="choice-search-list">{"".join(items)}\n    </ul>')
+            else:
+                parts.append(f'\n    <fieldset class="choice-search-group" data-group><legend>{_escape(group)}</legend>'
+                             f'\n    <ul class="choice-search-list">{"".join(items)}\n    </ul></fieldset>')
+        parts.append(f'\n  </div>\n  <p class="choice-search-none muted" data-none hidden>'
+                     f'{_escape(gettext("Nothing in the list matches; try fewer characters."))}</p>\n</div>')
+        return mark_safe("".join(parts))

@@ -2,25 +2,21 @@
 
 Identity numbers are masked unless the caller asked for full numbers (and the service that
 audits the export allowed it). Rows are read in chunks and written as they come: CSV streams to
-the client, XLSX is written by openpyxl's write-only workbook to a temporary file, so neither
-holds the whole ledger in memory.
+the client, XLSX is written by the portal's workbook writer (``portal.xlsx``) to a temporary file, so
+neither holds the whole ledger in memory.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from portal.xlsx import Column, XlsxBook
 from registration.identity import identity_decrypt
 from registration.selectors.ledger import LedgerKind
 
@@ -101,41 +97,11 @@ _WIDTHS = {0: 6, 1: 10, 2: 21, 3: 6, 4: 12, 5: 14, 6: 20}
 _DEFAULT_WIDTH = 14
 
 
-def _xlsx_cell(sheet, value) -> WriteOnlyCell:
-    """A typed cell: numbers as numbers, dates as dates shown yyyy-mm-dd, yes/no as words and any text
-    as text, never a formula (a name beginning with = stays the name)."""
-    if isinstance(value, bool):
-        value = _("Yes") if value else _("No")
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
-def xlsx_file(sheet_name: str, header: list[str], rows: Iterable[list], *, title: str = ""):
+def xlsx_file(sheet_name: str, header: list[str], rows: Iterable[list], *, title: str):
     """An XLSX workbook in a temporary file, positioned at its start (the caller streams and closes it):
     ``title`` in the first row (which ledger, area and day), then the header in bold, and the rows
-    with typed cells and readable column widths."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_name[:31])
-    for index in range(len(header)):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = _WIDTHS.get(index, _DEFAULT_WIDTH)
-    bold = Font(bold=True)
-    if title:
-        first = WriteOnlyCell(sheet, value=title)
-        first.font = Font(bold=True, size=13)
-        sheet.append([first])
-    heading = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = bold
-        heading.append(cell)
-    sheet.append(heading)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the FileResponse
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    with typed cells and readable column widths (``portal.xlsx``, as every export of the portal)."""
+    book = XlsxBook()
+    columns = [Column(label, width=_WIDTHS.get(index, _DEFAULT_WIDTH)) for index, label in enumerate(header)]
+    book.add_table(sheet_name, title=title, columns=columns, rows=rows)
+    return book.to_temporary_file()

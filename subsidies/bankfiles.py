@@ -88,9 +88,18 @@ def write_csv(rows: Iterable[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Widths in characters of the disbursement file's columns (reference, payee, account, amount).
+XLSX_WIDTHS = (16, 14, 26, 14)
+
+
 def write_xlsx(rows: Iterable[list[str]], *, title: str) -> bytes:
+    """The disbursement file as XLSX. Unlike the portal's reports (``portal.xlsx``) it has no title row
+    and its amounts are text: the bank's systems read it, the header first, and the bank returns it
+    with its results. Its columns are wide enough to read when a clerk opens it."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
+    for index, width in enumerate(XLSX_WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
     for row in rows:
         sheet.append(row)  # every cell a string: amounts and accounts stay exactly as written
     buffer = io.BytesIO()

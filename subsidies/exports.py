@@ -2,27 +2,28 @@
 fund-use evaluation.
 
 Amounts are written as numbers of yuan with two decimals (exact: fen ÷ 100 as a Decimal), so a
-spreadsheet adds them up to the fen; text that a spreadsheet would read as a formula is prefixed with
-an apostrophe. Each workbook has a sheet saying how the figures are computed.
+spreadsheet adds them up to the fen; parts are numbers of percent. The workbooks are written by
+``portal.xlsx`` as every export of the portal: a title row with the area and the day, typed cells,
+column widths. In CSV, text that a spreadsheet would read as a formula is prefixed with an
+apostrophe. Each workbook has a sheet saying how the figures are computed.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
-from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from portal.xlsx import DECIMAL_FORMAT, XLSX_CONTENT_TYPE, YUAN_FORMAT, Column, XlsxBook, export_title
 from subsidies.constants import AllocationKind
-from subsidies.selectors.allocation import Comparison, RunTable, percent_text
+from subsidies.selectors.allocation import Comparison, RunTable
 from subsidies.selectors.evaluation import Evaluation
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YUAN_FORMAT = "#,##0.00"
+XLSX_TYPE = XLSX_CONTENT_TYPE
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,33 +36,20 @@ def text(value) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: Iterable[list], money_columns: set[int]):
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append(row)
-        for index in money_columns:
-            sheet.cell(row=sheet.max_row, column=index + 1).number_format = YUAN_FORMAT
-    for index in range(len(header)):
-        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = 16
-    sheet.freeze_panes = "B2"
-    return sheet
+def _percent(part) -> Decimal:
+    """A part (0.123456…) as a number of percent with four decimals (12.3456)."""
+    return (Decimal(str(part)) * 100).quantize(Decimal("0.0001"))
 
 
-def _notes(workbook: Workbook, title: str, lines: list[str]) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    for line in lines:
-        sheet.append([text(line)])
-    sheet.column_dimensions["A"].width = 120
+def _columns(header: list[str], money_columns: set[int], percent_columns: set[int] = frozenset()) -> list[Column]:
+    """The sheet's columns: yuan with two decimals and thousands separators, parts in percent."""
+    return [Column(label, number_format=YUAN_FORMAT if index in money_columns
+                   else "0.0000" if index in percent_columns else None)
+            for index, label in enumerate(header)]
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _today(on_date: datetime.date | None) -> datetime.date:
+    return on_date or timezone.localdate()
 
 
 def method_lines(kind: str) -> list[str]:
@@ -81,17 +69,20 @@ def method_lines(kind: str) -> list[str]:
     return lines
 
 
-def run_workbook(table: RunTable) -> bytes:
+def run_workbook(table: RunTable, *, on_date: datetime.date | None = None) -> bytes:
     """A run: one line per district with each factor's value, part, contribution and fen, the score, the
-    share (and for start-up loans the district's match and the city's half of the costs)."""
+    share (and for start-up loans the district's match and the city's half of the costs). The title row
+    names the run, the area it allocates and the day of the export (``on_date``, today by default)."""
     run = table.run
     startup = run.kind == AllocationKind.STARTUP_LOAN
     header = [_("District"), _("Division code")]
     money_columns: set[int] = set()
+    percent_columns: set[int] = set()
     for _name, label in table.factors:
-        header += [_("%(factor)s: value") % {"factor": label}, _("%(factor)s: part") % {"factor": label},
+        header += [_("%(factor)s: value") % {"factor": label}, _("%(factor)s: part (%%)") % {"factor": label},
                    _("%(factor)s: contribution") % {"factor": label}, _("%(factor)s: yuan") % {"factor": label}]
         money_columns.add(len(header) - 1)
+        percent_columns.add(len(header) - 3)
     header += [_("Score"), _("Share (yuan)")]
     money_columns.add(len(header) - 1)
     if startup:
@@ -99,36 +90,37 @@ def run_workbook(table: RunTable) -> bytes:
         money_columns |= {len(header) - 3, len(header) - 2, len(header) - 1}
     rows = []
     for row in table.rows:
-        line = [text(row.district.name), row.district.code]
+        line = [row.district.name, row.district.code]
         for cell in row.cells:
-            line += [text(cell.value_text), percent_text(cell.part), Decimal(cell.contribution), money(cell.amount_fen)]
+            line += [cell.value_text, _percent(cell.part), Decimal(cell.contribution), money(cell.amount_fen)]
         line += [row.share.score, money(row.share.share_fen)]
         if startup:
             line += [money(row.share.district_match_fen), money(row.fund_with_match_fen), money(row.city_costs_fen)]
         rows.append(line)
     total = [_("Total"), ""]
     for factor in table.factor_totals:
-        total += [text(factor["value_text"]), "", "", money(factor["amount_fen"])]
-    total += ["", money(table.total_shares_fen)]
+        total += [factor["value_text"], None, None, money(factor["amount_fen"])]
+    total += [None, money(table.total_shares_fen)]
     if startup:
         total += [money(table.total_match_fen), money(table.total_shares_fen + table.total_match_fen),
                   money(table.total_city_costs_fen)]
     rows.append(total)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, _("Allocation"), header, rows, money_columns)
-    notes = [f"{run.get_kind_display()} · {run.year} · {_('run')} {run.pk} {text(run.label)}",
+    book = XlsxBook()
+    subject = f"{run.get_kind_display()} {run.year} · {_('run')} {run.pk}" + (f" {run.label}" if run.label else "")
+    book.add_table(_("Allocation"), title=export_title(subject, area=run.area, on_date=_today(on_date)),
+                   columns=_columns(header, money_columns, percent_columns), rows=rows)
+    notes = [f"{run.get_kind_display()} · {run.year} · {_('run')} {run.pk} {run.label}",
              _("Total: %(total)s yuan") % {"total": f"{money(run.total_fen):,.2f}"},
              _("Weights version %(number)d: %(weights)s") % {
                  "number": run.weights.number,
                  "weights": "，".join(f"{label} {table.weights.get(name)}" for name, label in table.factors)},
              _("Computed at %(at)s by %(by)s") % {"at": run.created_at.strftime("%Y-%m-%d %H:%M"),
                                                   "by": run.created_by}, "", *method_lines(run.kind)]
-    _notes(workbook, _("Method"), notes)
-    return _save(workbook)
+    book.add_notes(_("Method"), notes)
+    return book.to_bytes()
 
 
-def comparison_workbook(comparison: Comparison) -> bytes:
+def comparison_workbook(comparison: Comparison, *, on_date: datetime.date | None = None) -> bytes:
     """Two runs side by side: per district its share in each and the difference, and per factor what it
     brought in each and the difference."""
     a, b = comparison.a, comparison.b
@@ -143,25 +135,26 @@ def comparison_workbook(comparison: Comparison) -> bytes:
     header.append(_("Inputs differ"))
     rows = []
     for row in comparison.rows:
-        line = [text(row.name), row.code, money(row.share_a), money(row.share_b), money(row.difference)]
+        line = [row.name, row.code, money(row.share_a), money(row.share_b), money(row.difference)]
         for factor in row.factors:
             line += [money(factor.amount_a), money(factor.amount_b), money(factor.difference)]
         line.append(_("Yes") if row.inputs_changed else _("No"))
         rows.append(line)
-    total = [_("Total"), "", money(sum(r.share_a for r in comparison.rows)),
+    total = [_("Total"), None, money(sum(r.share_a for r in comparison.rows)),
              money(sum(r.share_b for r in comparison.rows)), money(sum(r.difference for r in comparison.rows))]
     for factor in comparison.factor_totals:
         total += [money(factor["a"]), money(factor["b"]), money(factor["difference"])]
     rows.append(total)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, _("Comparison"), header, rows, money_columns)
-    notes = [_("Run %(a)d compared with run %(b)d (%(kind)s)") % {"a": a.pk, "b": b.pk, "kind": a.get_kind_display()}]
+    book = XlsxBook()
+    subject = _("Run %(a)d compared with run %(b)d (%(kind)s)") % {"a": a.pk, "b": b.pk, "kind": a.get_kind_display()}
+    book.add_table(_("Comparison"), title=export_title(subject, area=a.area, on_date=_today(on_date)),
+                   columns=_columns(header, money_columns), rows=rows)
+    notes = [subject]
     for change in comparison.weight_changes:
         notes.append(f"{change['label']}: {change['a']} → {change['b']}" + (" *" if change["changed"] else ""))
     notes += ["", *method_lines(a.kind)]
-    _notes(workbook, _("Method"), notes)
-    return _save(workbook)
+    book.add_notes(_("Method"), notes)
+    return book.to_bytes()
 
 
 def evaluation_header(evaluation: Evaluation) -> tuple[list[str], set[int]]:
@@ -180,7 +173,7 @@ def evaluation_rows(evaluation: Evaluation) -> list[list]:
     rows = []
     for row in evaluation.rows:
         check = row.check
-        line = [text(row.name), row.code, money(row.budget_fen), money(row.allocated_fen), money(row.paid_fen)]
+        line = [row.name, row.code, money(row.budget_fen), money(row.allocated_fen), money(row.paid_fen)]
         line += [money(row.spending.get(column.id, 0)) for column in evaluation.programmes]
         line += [row.people_served, row.target_people, row.placements, row.target_placements,
                  money(row.cost_per_placement_fen), row.people_attainment, row.placement_attainment, row.score,
@@ -189,14 +182,18 @@ def evaluation_rows(evaluation: Evaluation) -> list[list]:
     return rows
 
 
-def evaluation_workbook(evaluation: Evaluation) -> bytes:
+def evaluation_workbook(evaluation: Evaluation, *, area, on_date: datetime.date | None = None) -> bytes:
+    """The evaluation of the districts of ``area`` (the reader's), titled with that area and the day."""
     header, money_columns = evaluation_header(evaluation)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, _("Evaluation %(year)d") % {"year": evaluation.year}, header, evaluation_rows(evaluation),
-           money_columns)
-    _notes(workbook, _("Method"), evaluation_method_lines())
-    return _save(workbook)
+    book = XlsxBook()
+    name = _("Evaluation %(year)d") % {"year": evaluation.year}
+    decimals = {header.index(label) for label in header[-4:-1]}  # the attainments and the score
+    columns = [Column(c.label, number_format=c.number_format or (DECIMAL_FORMAT if i in decimals else None))
+               for i, c in enumerate(_columns(header, money_columns))]
+    book.add_table(name, title=export_title(name, area=area, on_date=_today(on_date)), columns=columns,
+                   rows=evaluation_rows(evaluation))
+    book.add_notes(_("Method"), evaluation_method_lines())
+    return book.to_bytes()
 
 
 def evaluation_method_lines() -> list[str]:
@@ -216,6 +213,7 @@ def evaluation_csv(evaluation: Evaluation) -> str:
     writer = csv.writer(buffer)
     writer.writerow(header)
     for line in evaluation_rows(evaluation):
-        writer.writerow(["" if value is None else (f"{value:.2f}" if isinstance(value, Decimal) else value)
+        writer.writerow(["" if value is None else (f"{value:.2f}" if isinstance(value, Decimal)
+                                                   else text(value) if isinstance(value, str) else value)
                          for value in line])
     return "\ufeff" + buffer.getvalue()

@@ -143,8 +143,7 @@ class DashboardPage(StaffScopedViewMixin, View):
         data_export_record(actor=self.request.user, area=area, page=self.page, table=table, file_format=file_format,
                            day=day, ip_address=client_ip(self.request))
         name = f"{self.page}-{table.key}-{area.code}" + (f"-{day:%Y%m%d}" if day else "")
-        subtitle = f"{area.name}" + (f" · {day.isoformat()}" if day else "")
-        return table_response(table, file_format=file_format, name=name, subtitle=subtitle)
+        return table_response(table, file_format=file_format, name=name, area=area, on_date=day)
 
 
 class OverviewMixin:

@@ -90,7 +90,7 @@ class TargetPage(StaffScopedViewMixin, View):
         data_export_record(actor=self.request.user, area=area, page=self.page, table=table, file_format=file_format,
                            ip_address=client_ip(self.request))
         return table_response(table, file_format=file_format, name=f"{self.page}-{table.key}-{area.code}",
-                              subtitle=area.name)
+                              area=area)
 
 
 # --- Tables -----------------------------------------------------------------------------------------------

@@ -316,19 +316,31 @@ def occupation_majors() -> dict[str, str]:
 
 
 def occupation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Occupations for a select, grouped by major group; a major group's own code selects all of it."""
+    """Occupations for a select, grouped by major group; a major group's own code selects all of it.
+
+    The memo keeps the occupations as they are in the table (codes and names, the same in every
+    language); the major group's "all of" label is translated here, on every call, in the language
+    of the request asking (a memo of translated labels would serve everyone the first asker's)."""
+    choices = []
+    for code, name, middles in _occupation_tree():
+        everything = _("All of %(code)s %(name)s") % {"code": code, "name": name}
+        choices.append((f"{code} {name}", [(code, everything), *middles]))
+    return choices
+
+
+def _occupation_tree() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Major groups in code order, each ``(code, name, [(middle code, "code name"), ...])``."""
     def load():
         groups: dict[str, list[tuple[str, str]]] = {}
         names: dict[str, str] = {}
         for code, name, parent in Occupation.objects.order_by("code").values_list("code", "name", "parent_id"):
             if parent is None:
                 names[code] = name
-                groups.setdefault(code, []).insert(0, (code, _("All of %(code)s %(name)s") % {
-                    "code": code, "name": name}))
+                groups.setdefault(code, [])
             else:
                 groups.setdefault(parent, []).append((code, f"{code} {name}"))
-        return [(f"{code} {names.get(code, '')}", groups[code]) for code in sorted(groups)]
-    return _reference("occupations", load)
+        return [(code, names.get(code, ""), groups[code]) for code in sorted(groups)]
+    return _reference("occupation-tree", load)
 
 
 def industry_choices() -> list[tuple[str, str]]:

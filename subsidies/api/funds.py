@@ -206,15 +206,15 @@ class EvaluationViewSet(ScopedModelViewSet):
         year = values.get("year") or this_year()
         file_format = values.get("file_format") or "xlsx"
         table = evaluation(fetched_by=request.user, year=year)
-        services.fund_report_export_record(actor=request.user, report="evaluation",
-                                           area=reader_area(fetched_by=request.user),
+        area = reader_area(fetched_by=request.user)
+        services.fund_report_export_record(actor=request.user, report="evaluation", area=area,
                                            details={"year": year, "format": file_format,
                                                     "districts": [row.code for row in table.rows]},
                                            ip_address=client_ip(request))
         if file_format == "csv":
             response = HttpResponse(evaluation_csv(table), content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(evaluation_workbook(table), content_type=XLSX_TYPE)
+            response = HttpResponse(evaluation_workbook(table, area=area), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="fund-evaluation-{year}.{file_format}"'
         response["Cache-Control"] = "no-store"
         return response

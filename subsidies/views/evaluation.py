@@ -71,7 +71,8 @@ class EvaluationExportView(EvaluationMixin, View):
         year = form.year_or_default()
         file_format = (form.cleaned_data.get("file_format") if form.is_bound and form.is_valid() else "") or "xlsx"
         table = evaluation(fetched_by=request.user, year=year)
-        fund_report_export_record(actor=request.user, report="evaluation", area=reader_area(fetched_by=request.user),
+        area = reader_area(fetched_by=request.user)
+        fund_report_export_record(actor=request.user, report="evaluation", area=area,
                                   details={"year": year, "format": file_format,
                                            "districts": [row.code for row in table.rows]},
                                   ip_address=client_ip(request))
@@ -80,7 +81,7 @@ class EvaluationExportView(EvaluationMixin, View):
             response = HttpResponse(evaluation_csv(table), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         else:
-            response = HttpResponse(evaluation_workbook(table), content_type=XLSX_TYPE)
+            response = HttpResponse(evaluation_workbook(table, area=area), content_type=XLSX_TYPE)
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         response["Cache-Control"] = "no-store"
         return response

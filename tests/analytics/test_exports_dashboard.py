@@ -4,10 +4,13 @@ numbers, money in yuan), scoped like the page, and each one audited as DATA_EXPO
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from analytics.constants import AnalyticsEvent
 from analytics.exports import table_csv, table_xlsx
@@ -125,12 +128,52 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
                   rows=[{"name": "=HYPERLINK(\"http://x\")", "n": 1}, {"name": "+1", "n": -2}])
     rows = list(csv.reader(io.StringIO(table_csv(table).decode("utf-8")[1:])))
     assert rows[1] == ["'=HYPERLINK(\"http://x\")", "1"] and rows[2] == ["'+1", "-2"]
-    sheet = load_workbook(io.BytesIO(table_xlsx(table))).active
-    assert sheet["A3"].value == "'=HYPERLINK(\"http://x\")" and sheet["A3"].data_type == "s"
+    sheet = load_workbook(io.BytesIO(table_xlsx(table, area=None))).active
+    # XLSX: a text cell, never a formula, so the text stays exactly as it is.
+    assert sheet["A3"].value == "=HYPERLINK(\"http://x\")" and sheet["A3"].data_type == "s"
     assert sheet["B4"].value == -2
 
 
 def test_an_export_of_a_table_with_missing_values_leaves_the_cells_empty():
     table = Table("t", "T", [Column("a", "A", "int"), Column("b", "B", "percent")], rows=[{"a": None, "b": None}])
     assert list(csv.reader(io.StringIO(table_csv(table).decode("utf-8")[1:])))[1] == ["", ""]
-    assert load_workbook(io.BytesIO(table_xlsx(table))).active["A3"].value is None
+    assert load_workbook(io.BytesIO(table_xlsx(table, area=None))).active["A3"].value is None
+
+
+NUMERIC = {"int", "signed", "money", "signed_money", "percent", "signed_pct", "points", "ratio", "signed_ratio",
+           "decimal"}
+
+
+@pytest.mark.parametrize("url", ["/staff/analytics/", "/staff/analytics/runs/"])
+def test_every_xlsx_table_opens_with_a_title_widths_dates_as_dates_and_numbers_as_numbers(client, tree, staff,
+                                                                                          facts, url):
+    run(DAY, "done", tasks=[(tree.d1, "done", "")])
+    client.force_login(staff["official@district"])
+    tables = client.get(url).context["tables"]
+    assert tables
+    checked_kinds = set()
+    for table in tables:
+        response = client.get(url, {"export": table.key, "format": "xlsx"})
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        title = sheet["A1"].value
+        assert str(table.title) in title and tree.d1.name in title, table.key
+        assert re.search(r"\d{4}-\d{2}-\d{2}", title), table.key  # the day of the figures (or of the export)
+        assert [c.value for c in sheet[2]] and sheet["A2"].font.bold
+        for index, column in enumerate(table.columns, start=1):
+            assert sheet.column_dimensions[get_column_letter(index)].width >= 6, (table.key, column.key)
+        for row_index, row in enumerate(table.rows):
+            for index, column in enumerate(table.columns, start=1):
+                cell = sheet.cell(row=row_index + 3, column=index)
+                kind = table.kind(row_index, column)
+                if cell.value is None:
+                    continue
+                checked_kinds.add(kind)
+                if kind in NUMERIC:
+                    assert cell.data_type == "n" and isinstance(cell.value, (int, float)), (table.key, column.key)
+                elif kind in ("date", "month", "datetime"):
+                    assert cell.is_date and isinstance(cell.value, datetime.datetime), (table.key, column.key)
+                    assert cell.number_format in ("yyyy-mm-dd", "yyyy-mm", "yyyy-mm-dd hh:mm")
+                else:
+                    assert cell.data_type == "s", (table.key, column.key)
+    # The walk met numbers and dates (months on the overview, days and times on the runs page).
+    assert checked_kinds & NUMERIC and checked_kinds & {"date", "month", "datetime"}

@@ -147,6 +147,24 @@ def test_staff_employer_list_filters_by_status_and_member_in_scope(client, tree)
     assert [e.pk for e in client.get(url, {"q": plain.credit_code}).context["employers"]] == [plain.pk]
 
 
+def test_staff_employer_list_filters_by_an_area_picked_district_street_community(client, tree):
+    clerk = make_staff(StaffRole.CLERK, tree.d1)
+    first = EmployerFactory(area=tree.c1, name="甲社区公司")
+    EmployerFactory(area=tree.c2, name="乙社区公司")
+    client.force_login(clerk)
+    url = reverse("staff-jobs:employer-list")
+    page = client.get(url).content.decode()
+    # The picker's selects, not a text box for a division code.
+    assert 'name="area_district"' in page and 'name="area_community"' in page
+    assert 'type="text" name="area"' not in page
+    picked = {"area_district": tree.d1.code, "area_street": tree.s1.code, "area_community": tree.c1.code}
+    response = client.get(url, picked)
+    assert [e.pk for e in response.context["employers"]] == [first.pk]
+    assert f'<option value="{tree.c1.code}" selected>' in response.content.decode()
+    unknown = client.get(url, {"area": "999999999999"})
+    assert "区划无效，请重新选择。" in unknown.content.decode()
+
+
 def test_staff_employer_list_keeps_a_constant_query_count(client, tree, django_assert_num_queries):
     client.force_login(make_staff(StaffRole.CLERK, tree.d1))
     url = reverse("staff-jobs:employer-list")

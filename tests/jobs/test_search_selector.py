@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jobs.constants import VacancyStatus
 from jobs.models import Vacancy
@@ -428,3 +428,37 @@ def test_the_public_detail_is_found_only_for_a_public_vacancy(make):
                    make(closing_date=timezone.localdate() - datetime.timedelta(days=1))):
         with pytest.raises(Http404):
             vacancy_public_detail(fetched_by=None, pk=hidden.pk)
+
+
+# --- Reference choices and the language of the request -----------------------------------------------
+
+
+def test_occupation_choices_are_worded_in_the_language_of_each_caller_not_of_the_first():
+    """The memo holds the occupations; the "all of the major group" label is worded per call, so an
+    English request first does not leave English labels for the Chinese pages (and the other way)."""
+    with translation.override("en"):
+        english = search_selectors.occupation_choices()
+    with translation.override("zh-hans"):
+        chinese = search_selectors.occupation_choices()
+    with translation.override("en"):
+        english_again = search_selectors.occupation_choices()
+    group_label, options = english[0]
+    major_code, _name = group_label.split(" ", 1)
+    assert options[0] == (major_code, f"All of {group_label}")
+    assert chinese[0][1][0] == (major_code, f"{group_label}（全部）")
+    assert english_again == english
+    # Only the wording differs: the same groups, codes and occupation names in both languages.
+    assert [(label, [code for code, _ in opts]) for label, opts in english] == \
+        [(label, [code for code, _ in opts]) for label, opts in chinese]
+    assert english[0][1][1:] == chinese[0][1][1:]
+
+
+def test_vacancy_review_occupation_choices_follow_the_language_of_each_request():
+    from jobs.forms_vacancies import occupation_groups_with_majors
+    with translation.override("zh-hans"):
+        chinese = occupation_groups_with_majors()
+    with translation.override("en"):
+        english = occupation_groups_with_majors()
+    label = chinese[0][0]
+    assert chinese[0][1][0][1] == f"{label}（全部）"
+    assert english[0][1][0][1] == f"All of {label}"

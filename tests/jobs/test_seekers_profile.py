@@ -62,12 +62,34 @@ def test_saving_again_updates_and_audits_only_what_changed(client, tree, job_see
     assert last.old_values == {"expected_salary": 5500} and last.new_values == {"expected_salary": 6000}
 
 
-def test_profile_groups_wanted_occupations_by_major_group(client, job_seeker):
+def test_profile_groups_wanted_occupations_by_major_group_as_checkboxes(client, job_seeker):
     client.force_login(job_seeker)
     page = client.get(URL).content.decode()
     major = Occupation.objects.get(code="6")
-    assert f'<optgroup label="{major.name}">' in page
-    assert 'value="6-18"' in page and 'value="6"' not in page
+    assert f'<fieldset class="choice-search-group" data-group><legend>{major.name}</legend>' in page
+    assert 'type="checkbox" name="wanted_occupations" value="6-18"' in page and 'value="6"' not in page
+    assert 'type="checkbox" name="wanted_areas"' in page
+    assert "<select multiple" not in page and " multiple" not in page
+    assert "portal/js/choice-search.js" in page
+
+
+def test_the_saved_profile_shows_its_wanted_occupations_ticked_and_listed_first(client, job_seeker, tree):
+    client.force_login(job_seeker)
+    client.post(URL, _post_data(tree))
+    page = client.get(URL).content.decode()
+    chosen = Occupation.objects.get(code="6-18")
+    assert 'value="6-18" id="id_wanted_occupations_' in page
+    assert page.count('name="wanted_occupations" value="6-18"') == 1
+    assert f'value="6-18" id="id_wanted_occupations_{_index_of(page, "6-18")}" checked>' in page
+    summary = page[page.index('data-chips'):page.index('data-filter')]
+    assert f"<li>6-18 {chosen.name}</li>" in summary and "已选（2 项）：" in page
+    assert page.index("data-chips") < page.index('name="wanted_occupations"')
+
+
+def _index_of(page, code):
+    start = page.index(f'name="wanted_occupations" value="{code}" id="id_wanted_occupations_')
+    rest = page[start:].split('id="id_wanted_occupations_', 1)[1]
+    return rest.split('"', 1)[0]
 
 
 @pytest.mark.parametrize("overrides, field", [

@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from portal.constants import StaffRole
@@ -109,10 +111,22 @@ def test_the_run_page_explains_every_share_and_the_export_adds_up(client, manage
     export = client.get(reverse("staff-subsidies:allocation-run-export", args=[run.pk]))
     assert export.status_code == 200 and export["Content-Disposition"].startswith("attachment")
     book = load_workbook(io.BytesIO(export.content))
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
-    share_column = rows[0].index("分配额（元）")
-    assert [row[0] for row in rows[1:]] == ["甲区", "乙区", "丙区", "合计"]
-    assert sum(Decimal(str(row[share_column])) for row in rows[1:4]) == Decimal("1000000.01")
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    # A title row naming the run, the area it allocates and the day; the labels under it.
+    subject = f"{run.get_kind_display()} {run.year} · {gettext('run')} {run.pk}" + (f" {run.label}" if run.label else "")
+    assert rows[0][0] == f"{run.area.name}{subject}（{timezone.localdate().isoformat()}）"
+    assert sheet["A1"].font.bold and sheet["A2"].font.bold
+    share_column = rows[1].index("分配额（元）")
+    assert [row[0] for row in rows[2:]] == ["甲区", "乙区", "丙区", "合计"]
+    assert sum(Decimal(str(row[share_column])) for row in rows[2:5]) == Decimal("1000000.01")
+    # Yuan and parts as numbers, division codes as text; every column has a width.
+    share_cell = sheet.cell(row=3, column=share_column + 1)
+    assert share_cell.data_type == "n" and share_cell.number_format == "#,##0.00"
+    part_column = next(i for i, label in enumerate(rows[1]) if label.endswith("占比（%）"))
+    assert isinstance(rows[2][part_column], (int, float)) and 0 < rows[2][part_column] <= 100
+    assert sheet.cell(row=3, column=2).data_type == "s" and len(rows[2][1]) == 12
+    assert all(sheet.column_dimensions[chr(65 + i)].width for i in range(min(len(rows[1]), 26)))
     method = [row[0] for row in book.worksheets[1].iter_rows(values_only=True)]
     assert any("区划代码较小" in (line or "") for line in method)
 
@@ -131,6 +145,7 @@ def test_what_if_then_the_comparison_shows_who_gains_what(client, manager, run):
     assert 'class="gain"' in html and 'class="loss"' in html and "已改" in html
     export = client.get(reverse("staff-subsidies:allocation-compare-export"), {"a": run.pk, "b": other.pk})
     rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(values_only=True))
+    assert timezone.localdate().isoformat() in rows[0][0] and rows[1][0] == "区"
     assert rows[-1][0] == "合计" and Decimal(str(rows[-1][4])) == 0
     # Weights that do not add up to 1 on the what-if form: refused on the run's page, nothing computed.
     response = client.post(reverse("staff-subsidies:allocation-run-what-if", args=[run.pk]),

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.constants import StaffRole
@@ -131,9 +132,15 @@ def test_the_exports_hold_the_readers_districts_only(client, tree, year_of_work)
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert [row[0] for row in rows[1:]] == ["江岸区"]
-    header = rows[0]
-    assert rows[1][header.index("已发放（元）")] == 1600 and rows[1][header.index("实现就业人数")] == 2
+    # The title row names the reader's area and the day; the labels under it, then the districts.
+    assert rows[0][0] == f"{tree.d1.name}{YEAR} 年绩效评估（{timezone.localdate().isoformat()}）"
+    assert [row[0] for row in rows[2:]] == ["江岸区"]
+    header = rows[1]
+    assert rows[2][header.index("已发放（元）")] == 1600 and rows[2][header.index("实现就业人数")] == 2
+    paid = sheet.cell(row=3, column=header.index("已发放（元）") + 1)
+    assert paid.data_type == "n" and paid.number_format == "#,##0.00"
+    assert sheet.cell(row=3, column=2).value == tree.d1.code and sheet.cell(row=3, column=2).data_type == "s"
+    assert sheet.column_dimensions["A"].width >= 6 and sheet.column_dimensions["C"].width >= 10
     text = client.get(url, {"year": YEAR, "file_format": "csv"}).content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert [line[0] for line in lines[1:]] == ["江岸区"] and "武昌区" not in text

@@ -86,6 +86,8 @@ def test_the_xlsx_file_has_the_same_cells_as_text(jiangan):
     cells = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert cells == csv_rows
     assert all(isinstance(cell, str) for row in cells for cell in row if cell is not None)
+    # No title row (the bank reads the header first); columns wide enough for an account number.
+    assert cells[0][0] == "支付参考号" and sheet.column_dimensions["C"].width >= 20
 
 
 def test_the_first_export_sends_the_list_and_every_export_is_audited(jiangan):
