@@ -33,6 +33,7 @@ from collections.abc import Callable
 import chinese_calendar
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from analytics.constants import RunStatus, RunTrigger
 from analytics.models import DailyFact, FactRun
@@ -207,8 +208,8 @@ def build(*, scale: int, log: Callable, today: datetime.date | None = None) -> i
     today = today or timezone.localdate()
     months = history_months()
     first, last = history_range(today, months)
-    log(f"  GENERATED history (not real records): {months}+ months of daily facts, {first} to {last}, "
-        f"for the demo districts, their streets and the city")
+    log(gettext("GENERATED history (not real records): %(months)d+ months of daily facts, %(first)s to %(last)s, "
+                "for the demo districts, their streets and the city") % {"months": months, "first": first, "last": last})
     city = Area.objects.get(level=AreaLevel.CITY, code="420100000000")
     districts = list(Area.objects.filter(code__in=DEMO_DISTRICTS.values()).order_by("code"))
     _population(districts, first.year, last.year, log)
@@ -216,7 +217,7 @@ def build(*, scale: int, log: Callable, today: datetime.date | None = None) -> i
     days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
     days = [day for day in days if day not in taken]
     if not days:
-        log("  generated history: already there, nothing added")
+        log(gettext("generated history: already there, nothing added"))
         return 0
     areas = {area.code: area for area in Area.objects.filter(
         code__in=[city.code, *[d.code for d in districts]]) | Area.objects.filter(parent__in=districts)}
@@ -233,7 +234,8 @@ def build(*, scale: int, log: Callable, today: datetime.date | None = None) -> i
                     rows.append((day, key, street, part))
     rows += [(day, key, city.code, value) for (key, day), value in city_totals.items()]
     written = _copy(rows, areas, days)
-    log(f"  generated history: {written:,} daily fact rows over {len(days):,} days written (GENERATED, not real)")
+    log(gettext("generated history: %(rows)s daily fact rows over %(days)s days written (GENERATED, not real)")
+        % {"rows": f"{written:,}", "days": f"{len(days):,}"})
     return written
 
 
@@ -272,7 +274,7 @@ def _population(districts: list[Area], first_year: int, last_year: int, log: Cal
     official enters; here the city official, with the source saying it is made up)."""
     official = User.objects.filter(username="city_official").first()
     if official is None:
-        log("  employed population: no city official account, skipped")
+        log(gettext("employed population: no city official account, skipped"))
         return
     from analytics.models import EmployedPopulation
 
@@ -284,5 +286,5 @@ def _population(districts: list[Area], first_year: int, last_year: int, log: Cal
                 employed_population_save(actor=official, area=district, year=year, employed=employed,
                                          source="演示数据（生成，非真实统计）")
                 added += 1
-    log(f"  employed population of the demo districts: {added} years added (GENERATED)")
+    log(gettext("employed population of the demo districts: %(added)d years added (GENERATED)") % {"added": added})
 

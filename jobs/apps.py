@@ -12,7 +12,8 @@ class JobsConfig(AppConfig):
         from jobs.constants import AGENCIES_EXPIRING_LABEL, JobsEvent
         from jobs.selectors.agencies import agencies_expiring_count
         from jobs.selectors.employers import employers_awaiting_verification
-        from jobs.selectors.seekers import seeker_applications_panel
+        from jobs.selectors.home import home_fairs, home_search, home_vacancies
+        from jobs.selectors.seekers import seeker_applications_panel, seeker_home_area
         from jobs.selectors.vacancies import vacancies_awaiting_my_review
         from portal import registry
         from portal.registry import (
@@ -26,6 +27,7 @@ class JobsConfig(AppConfig):
             SEEKER,
             STAFF,
             Counter,
+            HomeSection,
             Panel,
             nav,
         )
@@ -52,6 +54,17 @@ class JobsConfig(AppConfig):
             url_query="badge=expiring", count=lambda user: agencies_expiring_count(fetched_by=user),
             audiences=(CLERK,)))
         registry.register_search("jobs:search", _("Search vacancies"))
+        # The public home page: the search box, the newest vacancies near the reader, this week's fairs.
+        registry.register_home_area(lambda user: seeker_home_area(fetched_by=user))
+        registry.register_home_section(HomeSection(
+            key="jobs.search", title=_("Find a job"), template_name="jobs/home/_search.html", order=0,
+            context=lambda user, area: home_search(fetched_by=user)))
+        registry.register_home_section(HomeSection(
+            key="jobs.vacancies", title=_("Newest vacancies"), template_name="jobs/home/_vacancies.html", order=10,
+            context=lambda user, area: home_vacancies(fetched_by=user, area=area)))
+        registry.register_home_section(HomeSection(
+            key="jobs.fairs", title=_("Job fairs this week"), template_name="jobs/home/_fairs.html", order=20,
+            context=lambda user, area: home_fairs(fetched_by=user)))
         registry.register_home(EMPLOYER, "jobs:employer-home")
         registry.register_schedule("vacancies-expire-nightly", task="jobs.tasks.vacancies_expire",
                                    schedule=crontab(hour=0, minute=15))

@@ -11,6 +11,7 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jobs.constants import (
     EmployerStatus,
@@ -88,7 +89,7 @@ def build(*, scale: int, log) -> None:
                           status=EmployerStatus.VERIFIED, verified_at=now, verified_by=clerk,
                           is_member_unit=n <= 3, member_since=today if n <= 3 else None))
         employers.append(employer)
-    log(f"  employers: {len(employers)}")
+    log(gettext("employers: %(count)d") % {"count": len(employers)})
 
     created = 0
     with transaction.atomic():
@@ -102,14 +103,14 @@ def build(*, scale: int, log) -> None:
                     defaults=_vacancy_fields(employer, title, occupations[occupation], industries[industry], low, high,
                                              education, status, today, now, rng))
                 created += made
-    log(f"  vacancies: {created} new")
+    log(gettext("vacancies: %(new)d new") % {"new": created})
 
     seeker = User.objects.get(username="seeker")
     profile, _ = SeekerProfile.objects.get_or_create(
         account=seeker, defaults=dict(area=_nearest_community("420102002001"), education="senior_middle",
                                       experience_years=3, skills="电焊、氩弧焊、看图纸", expected_salary=6000))
     profile.wanted_occupations.add(occupations["6-18"])
-    log("  job seeker profile: seeker")
+    log(gettext("job seeker profile: %(username)s") % {"username": seeker.username})
 
     # A morning fair ten days ahead (09:00–12:00 local time), with employers and their vacancies.
     fair_day = today + datetime.timedelta(days=10)
@@ -138,7 +139,7 @@ def build(*, scale: int, log) -> None:
                           address="武汉市江岸区解放大道" + str(100 * n) + "号", valid_from=today - datetime.timedelta(days=700),
                           valid_to=today + datetime.timedelta(days=days_left), status=LicenceStatus.VALID,
                           area=Area.objects.get(code="420102000000")))
-    log("  job fair and agencies")
+    log(gettext("job fair and agencies"))
 
     if scale > 0:
         _scaled_vacancies(count=scale * SCALE_VACANCIES, employers=employers, occupations=occupations,
@@ -177,5 +178,6 @@ def _scaled_vacancies(*, count, employers, occupations, industries, rng, log) ->
             fields["area"] = communities[rng.randrange(len(communities))]
             rows.append(Vacancy(employer=employer, title=title + marker, area_path=fields["area"].path, **fields))
         Vacancy.objects.bulk_create(rows, batch_size=batch)
-        log(f"  vacancies at scale: {min(start + batch, missing)}/{missing} written", progress=True)
-    log(f"  vacancies at scale: {count} ({missing} new)")
+        log(gettext("vacancies at scale: %(done)d/%(total)d written") % {"done": min(start + batch, missing),
+                                                                          "total": missing}, progress=True)
+    log(gettext("vacancies at scale: %(count)d (%(new)d new)") % {"count": count, "new": missing})

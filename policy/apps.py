@@ -10,9 +10,10 @@ class PolicyConfig(AppConfig):
         from celery.schedules import crontab
 
         from policy.constants import PolicyEvent
-        from policy.selectors.documents import documents_awaiting_review_count
+        from policy.selectors.documents import documents_awaiting_review_count, documents_newest
+        from policy.selectors.guides import guide_list
         from portal import registry
-        from portal.registry import PUBLIC, SECTION_PUBLIC, SECTION_STAFF, STAFF, Counter, nav
+        from portal.registry import PUBLIC, SECTION_PUBLIC, SECTION_STAFF, STAFF, Counter, HomeSection, nav
 
         registry.register_urls(prefix="policy", module="policy.urls")
         registry.register_audit_events(PolicyEvent)
@@ -26,6 +27,12 @@ class PolicyConfig(AppConfig):
             key="policy.documents_awaiting_review", label=_("Policy documents awaiting my review"),
             url_name="staff-policy:document-list", count=documents_awaiting_review_count, audiences=(STAFF,)))
         registry.register_search("policy:document-search", _("Search policies"))
+        registry.register_home_section(HomeSection(
+            key="policy.documents", title=_("Newest policies"), template_name="policy/home/_documents.html", order=30,
+            context=lambda user, area: {"documents": documents_newest(fetched_by=user)}))
+        registry.register_home_section(HomeSection(
+            key="policy.guides", title=_("Service guides"), template_name="policy/home/_guides.html", order=40,
+            context=lambda user, area: {"guides": guide_list(fetched_by=user)}))
         registry.register_schedule("policy-documents-expire-nightly", task="policy.tasks.documents_expire",
                                    schedule=crontab(hour=0, minute=20))
         registry.register_api_enums({

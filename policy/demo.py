@@ -12,6 +12,7 @@ import datetime
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from policy.constants import CourseStatus, DocumentStatus, Service
 from policy.importer import parse_policy_text
@@ -113,18 +114,64 @@ COURSES = [
 ]
 
 
+# What a reviewer finds on reading the imported seed against its own text: the number 武政办 and the
+# title belong to 武汉市人民政府办公厅 (the office of the Wuhan municipal government that forwards the
+# opinion), but the site the file came from put 银川市人民政府 and 银川市 in its metadata (the import
+# warns of it). The reviewer returns the draft saying so, the editor corrects it as a second version,
+# and that version is published; version 1 keeps what was imported.
+SEED_CORRECTION = {"issuer": "武汉市人民政府办公厅", "source": "武汉市"}
+SEED_RETURN_REASON = ("发布单位和文件来源与原文不符：文号“武政办〔2009〕138号”和标题均为武汉市人民政府办公厅，"
+                      "导入的元数据写作“银川市人民政府”“银川市”，请按原文更正后再提交。")
+SEED_CORRECTION_NOTE = "按审核意见更正：发布单位改为武汉市人民政府办公厅，文件来源改为武汉市（原文如此）。"
+
+
+def _seed_needs_correction(document: PolicyDocument) -> bool:
+    return any(getattr(document, name) != value for name, value in SEED_CORRECTION.items())
+
+
+def _seed_correct(*, editor: User, document: PolicyDocument) -> PolicyDocument:
+    """The editor saves the corrected metadata as a new version; the import's warnings about the
+    corrected fields no longer hold and are dropped (the others stay)."""
+    values = {name: getattr(document, name) for name in (
+        "title", "document_number", "issuer", "publish_date", "effective_date", "expiry_date", "source", "category",
+        "body")}
+    notes = [note for note in document.import_notes if note.get("part") not in SEED_CORRECTION]
+    document, _version = document_services.document_update(
+        actor=editor, document=document, area=document.area, note=SEED_CORRECTION_NOTE, import_notes=notes,
+        **{**values, **SEED_CORRECTION})
+    return document
+
+
 def _seed_document(*, editor: User, reviewer: User, log) -> PolicyDocument:
     text = SEED.read_text(encoding="utf-8")
     document = import_match(parse_policy_text(text))
     if document is None:
         document = policy_import(actor=editor, text=text, area=Area.objects.get(code=CITY),
                                  file_name=SEED.name).document
+        log(gettext("policy document %(number)s: imported") % {"number": document.document_number})
+    if _seed_needs_correction(document):
+        if document.status == DocumentStatus.DRAFT:
+            document = document_services.document_submit(actor=editor, document=document)
+        if document.status == DocumentStatus.IN_REVIEW:
+            document = document_services.document_return(actor=reviewer, document=document,
+                                                          reason=SEED_RETURN_REASON)
+            log(gettext("policy document %(number)s: returned by the reviewer to correct its issuer and source")
+                % {"number": document.document_number})
+        document = _seed_correct(editor=editor, document=document)
+        log(gettext("policy document %(number)s: issuer and source corrected in version %(version)d")
+            % {"number": document.document_number, "version": document_services.latest_version(document).number})
     if document.status == DocumentStatus.DRAFT:
         document = document_services.document_submit(actor=editor, document=document)
     if document.status == DocumentStatus.IN_REVIEW:
         document = document_services.document_publish(actor=reviewer, document=document,
-                                                       note="演示数据：导入后发布，元数据不一致之处已标注")
-    log(f"  policy document {document.document_number}: {document.get_status_display()}")
+                                                       note="演示数据：按原文更正发布单位和文件来源后发布")
+    elif (document.status == DocumentStatus.PUBLISHED
+          and document.published_version_id != document_services.latest_version(document).pk):
+        # A demo database from before the correction: the corrected version waits for the reviewer.
+        document = document_services.document_publish(actor=reviewer, document=document,
+                                                       note="演示数据：发布更正后的版本")
+    log(gettext("policy document %(number)s: %(status)s") % {"number": document.document_number,
+                                                            "status": document.get_status_display()})
     return document
 
 
@@ -142,7 +189,8 @@ def build(*, scale: int, log) -> None:
             materials=materials, steps=[{"title": t, "detail": d, "days": n} for t, d, n in steps],
             time_limit_days=limit, fees=fees, policy=seed)
         written += 1
-    log(f"  service guides: {written} new, {ServiceGuide.objects.count()} in all")
+    log(gettext("service guides: %(new)d new, %(total)d in all") % {"new": written,
+                                                                    "total": ServiceGuide.objects.count()})
 
     admins = {CITY: editor, JIANGAN: User.objects.get(username="jiangan_admin"),
               WUCHANG: User.objects.get(username="wuchang_admin")}
@@ -155,7 +203,7 @@ def build(*, scale: int, log) -> None:
         guide_services.window_save(actor=actor, area=area, name=name, address=address, phone=phone, hours=hours,
                                    services=services)
         written += 1
-    log(f"  service windows: {written} new")
+    log(gettext("service windows: %(new)d new") % {"new": written})
 
     today = timezone.localdate()
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=[c[2] for c in COURSES])}
@@ -174,4 +222,4 @@ def build(*, scale: int, log) -> None:
         if course.status == CourseStatus.DRAFT:
             course_services.course_publish(actor=actor, course=course)
         written += 1
-    log(f"  training courses: {written} new")
+    log(gettext("training courses: %(new)d new") % {"new": written})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from portal import registry
 from portal.constants import AccountType, StaffRole
@@ -68,6 +70,22 @@ def home_url_for(user) -> str:
     return reverse("home")
 
 
+@lru_cache(maxsize=None)
+def _view_class(url: str):
+    """The class-based view a navigation entry's URL opens (URLs do not change while running)."""
+    try:
+        return getattr(resolve(url).func, "view_class", None)
+    except Resolver404:
+        return None
+
+
+def page_admits(url: str, user) -> bool:
+    """Whether the page at ``url`` lets ``user`` in, by the page's own check (``admits``, the one
+    its dispatch applies), so no navigation entry leads to a 403. Pages without one admit all."""
+    admits = getattr(_view_class(url), "admits", None)
+    return admits is None or admits(user)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     audiences = audiences_of(user)
@@ -77,7 +95,7 @@ def navigation(request):
         if not audiences.intersection(entry.audiences):
             continue
         url = _url(entry.url_name)
-        if url is None:
+        if url is None or not page_admits(url, user):
             continue
         nav.append({"url": url, "label": entry.label, "section": entry.section})
     # The current item is the longest URL that the path starts with (/jobs/ vs /jobs/me/profile/).

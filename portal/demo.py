@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext
 
 from portal import services
 from portal.constants import AccountType, StaffRole
@@ -46,7 +47,8 @@ def build(*, scale: int, log) -> None:
     if created:
         root.set_password(password)
         root.save()
-    log(f"  admin (system administrator): {'created' if created else 'exists'}")
+    log(gettext("admin (system administrator): created") if created
+        else gettext("admin (system administrator): exists"))
 
     for spec in demo_accounts():
         area = Area.objects.get(code=spec["area"])
@@ -54,13 +56,14 @@ def build(*, scale: int, log) -> None:
         if user is None:
             services.staff_account_create(actor=root, username=spec["username"], password=password,
                                           full_name=spec["full_name"], role=spec["role"], area=area)
-            state = "created"
+            state = gettext("created")
         elif not RoleGrant.objects.filter(user=user, role=spec["role"], area=area, revoked_at__isnull=True).exists():
             services.role_grant_create(actor=root, user=user, role=spec["role"], area=area)
-            state = "role restored"
+            state = gettext("role restored")
         else:
-            state = "exists"
-        log(f"  {spec['username']} ({StaffRole(spec['role']).label} · {area.name}): {state}")
+            state = gettext("exists")
+        log(gettext("%(username)s (%(role)s · %(area)s): %(state)s") % {
+            "username": spec["username"], "role": StaffRole(spec["role"]).label, "area": area.name, "state": state})
 
     for username, full_name, account_type in [
         ("seeker", "张三", AccountType.JOB_SEEKER),
@@ -68,7 +71,8 @@ def build(*, scale: int, log) -> None:
     ]:
         if not User.objects.filter(username=username).exists():
             services.user_sign_up(username=username, password=password, account_type=account_type, full_name=full_name)
-        log(f"  {username} ({AccountType(account_type).label})")
+        log(gettext("%(username)s (%(account_type)s)") % {"username": username,
+                                                           "account_type": AccountType(account_type).label})
 
     _scaled_seekers(count=scale * SCALE_SEEKERS, password=password, log=log)
 
@@ -90,7 +94,8 @@ def _scaled_seekers(*, count: int, password: str, log) -> None:
                  for name in chunk],
                 ignore_conflicts=True,
             )
-        log(f"  job seekers: {min(start + batch, len(missing))}/{len(missing)} written", progress=True)
-    log(f"  job seekers at scale: {count} ({len(missing)} new)")
+        log(gettext("job seekers: %(done)d/%(total)d written") % {"done": min(start + batch, len(missing)),
+                                                                   "total": len(missing)}, progress=True)
+    log(gettext("job seekers at scale: %(count)d (%(new)d new)") % {"count": count, "new": len(missing)})
 
 

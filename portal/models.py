@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -209,6 +211,12 @@ class AuditEvent(models.Model):
 
     def get_event_type_display(self) -> str:
         return registry.audit_event_label(self.event_type)
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """The recorded values as (name, old, new), the old values' names first (None: not recorded)."""
+        old, new = self.old_values or {}, self.new_values or {}
+        names = [*old, *(name for name in new if name not in old)]
+        return [(name, old.get(name), new.get(name)) for name in names]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

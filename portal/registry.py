@@ -12,7 +12,10 @@ The kernel knows no app by name. Each app registers:
 - the home page of an account type after login (``register_home``);
 - panels on a job seeker's or employer's own page ``/me/`` (``register_panel``): "my applications",
   "my registration" …;
-- its public search (``register_search``), offered where a visitor is stuck (the error pages).
+- its public search (``register_search``), offered where a visitor is stuck (the error pages);
+- sections of the public home page ``/`` (``register_home_section``): the search box, the newest
+  vacancies near the reader, this week's job fairs …, and where a signed-in reader lives
+  (``register_home_area``), so "near me" needs no knowledge of the app that records it.
 
 The kernel reads these: ``portal.urls`` mounts the patterns, the site shell draws the navigation,
 ``portal.audit`` accepts the event types, the Celery app runs the schedule and the workbench
@@ -93,6 +96,19 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class HomeSection:
+    """A section of the public home page: ``context(user, area)`` gives the template its context
+    (``area``: where the reader lives, or None); the section is shown whatever it holds, so its
+    template says when it is empty. Public information only: anyone may open the home page."""
+
+    key: str
+    title: Any
+    template_name: str
+    context: Callable[[Any, Any], dict]
+    order: int = 0
+
+
+@dataclass(frozen=True)
 class UrlMount:
     prefix: str
     module: str  # dotted path of a module with the lists public, staff, api and staff_api
@@ -109,6 +125,8 @@ class _Registry:
     homes: dict[str, str] = field(default_factory=dict)
     panels: dict[str, Panel] = field(default_factory=dict)
     searches: list[tuple[str, Any]] = field(default_factory=list)
+    home_sections: dict[str, HomeSection] = field(default_factory=dict)
+    home_areas: list[Callable[[Any], Any]] = field(default_factory=list)
 
 
 _registry = _Registry()
@@ -262,3 +280,27 @@ def register_search(url_name: str, label) -> None:
 
 def searches() -> list[tuple[str, Any]]:
     return list(_registry.searches)
+
+
+# --- The public home page ------------------------------------------------------------------------
+
+
+def register_home_section(section: HomeSection) -> None:
+    if section.key in _registry.home_sections:
+        raise ValueError(f"home section {section.key!r} is already registered")
+    _registry.home_sections[section.key] = section
+
+
+def home_sections() -> list[HomeSection]:
+    indexed = list(enumerate(_registry.home_sections.values()))
+    return [section for _, section in sorted(indexed, key=lambda pair: (pair[1].order, pair[0]))]
+
+
+def register_home_area(area_of: Callable[[Any], Any]) -> None:
+    """``area_of(user)``: where a signed-in user lives (an Area), or None. Asked in the order of
+    registration; the first answer wins."""
+    _registry.home_areas.append(area_of)
+
+
+def home_areas() -> list[Callable[[Any], Any]]:
+    return list(_registry.home_areas)

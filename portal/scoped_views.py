@@ -38,10 +38,17 @@ class ScopedMixin:
 class StaffRequiredMixin(LoginRequiredMixin):
     scope_roles: Iterable[str] | None = None
 
+    @classmethod
+    def admits(cls, user) -> bool:
+        """Whether a signed-in user may open the page: a grant of one of ``scope_roles``. The
+        navigation asks the same question (``portal.context_processors.page_admits``), so an
+        entry is shown exactly to those the page lets in."""
+        return bool(user is not None and user.is_authenticated and has_staff_role(user, cls.scope_roles))
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not has_staff_role(request.user, self.scope_roles):
+        if not self.admits(request.user):
             raise PermissionDenied(_("This page is for staff of the service windows."))
         return super().dispatch(request, *args, **kwargs)
 

@@ -118,3 +118,35 @@ def own_page_panels(*, user: User) -> list[ShownPanel]:
             shown.append(ShownPanel(key=panel.key, title=panel.title, template_name=panel.template_name,
                                     context=context))
     return shown
+
+
+# --- The public home page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownHomeSection:
+    key: str
+    title: str
+    template_name: str
+    context: dict
+
+
+def home_area_of(*, user: User) -> Area | None:
+    """Where a signed-in reader lives, as the apps that record it answer (a job seeker's profile,
+    then their registration); None for anyone else, and for anonymous readers without a query."""
+    if user is None or not user.is_authenticated:
+        return None
+    for area_of in registry.home_areas():
+        area = area_of(user)
+        if area is not None:
+            return area
+    return None
+
+
+def home_page_sections(*, user: User) -> list[ShownHomeSection]:
+    """The sections apps registered for the public home page, each with its context, for this
+    reader and where they live. Every section reads public information only."""
+    area = home_area_of(user=user)
+    return [ShownHomeSection(key=section.key, title=section.title, template_name=section.template_name,
+                             context=section.context(user, area))
+            for section in registry.home_sections()]

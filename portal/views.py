@@ -34,13 +34,20 @@ from portal.models import AuditEvent, RoleGrant
 from portal.notifications import notification_mark_read, notifications_of, unread_count
 from portal.pages import FilteredListView, RecordActionMixin
 from portal.scoped_views import StaffScopedViewMixin, scope_exempt
-from portal.selectors import audit_history, own_page_panels, todo_counters, user_active_grants
+from portal.selectors import audit_history, home_page_sections, own_page_panels, todo_counters, user_active_grants
 from portal.throttling import ThrottledPageMixin
 
 
 @scope_exempt("Public home page.")
 class HomeView(TemplateView):
+    """A job seeker's front door: the search box, the newest vacancies near them, this week's job
+    fairs, the newest policies and the service guides (sections the apps register), then the
+    doors for employers and staff."""
+
     template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sections": home_page_sections(user=self.request.user)}
 
 
 @scope_exempt("Public sign-up for job seekers and employers.")

@@ -14,11 +14,13 @@ class RegistrationConfig(AppConfig):
         from registration.constants import RegistrationEvent
         from registration.selectors.cases import cases_awaiting_step_count
         from registration.selectors.commitments import overdue_commitments_count
-        from registration.selectors.persons import my_registration_panel
+        from registration.selectors.persons import my_registration_panel, person_home_area
         from registration.selectors.registrations import unemployment_to_confirm_count
 
         registry.register_urls(prefix="registration", module="registration.urls")
         registry.register_audit_events(RegistrationEvent)
+        # Where a job seeker without a profile lives, for the home page's "near me": their registration.
+        registry.register_home_area(lambda user: person_home_area(fetched_by=user))
         registry.register_navigation(
             nav("registration:me", _("My registration"), SEEKER, section=SECTION_OWN, order=20),
             nav("staff-registration:overview", _("Registration"), STAFF, section=SECTION_STAFF, order=20),

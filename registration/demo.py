@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from portal.models import User
 from registration.constants import EmploymentKind
@@ -45,9 +46,9 @@ def build(*, scale: int, log) -> None:
                                          phone=f"139{sequence:04d}{birth:%m%d}", education="senior_middle")
                 created += 1
                 _give_fate(person, fate, community_clerk, street_clerk, district_clerk)
-        log(f"  persons in {community.name}: {created} new")
+        log(gettext("persons in %(area)s: %(new)d new") % {"area": community.name, "new": created})
     # What the nightly task would have done: the overdue commitment is escalated in the queues.
-    log(f"  commitment escalations recorded: {commitments_escalate()}")
+    log(gettext("commitment escalations recorded: %(count)d") % {"count": commitments_escalate()})
 
 
 def _give_fate(person, fate, community_clerk, street_clerk, district_clerk) -> None:

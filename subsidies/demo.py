@@ -14,6 +14,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jobs.models import Agency, Employer
 from policy.models import PolicyDocument
@@ -100,13 +101,13 @@ def build(*, scale: int, log) -> None:
         for spec in PERSONS:
             made += _application_at_step(spec, community=community, staff=staff, programmes=programmes,
                                          city_official=User.objects.get(username="city_official"))
-        log(f"  applications in {community.name}: {made} new")
+        log(gettext("applications in %(area)s: %(new)d new") % {"area": community.name, "new": made})
     _seeker(programmes, log)
     # The applicants' hard-to-employ cases were approved in the past: their overdue referral
     # commitments are escalated as the nightly task would have done.
     from registration.services.commitments import commitments_escalate
 
-    log(f"  commitment escalations recorded: {commitments_escalate()}")
+    log(gettext("commitment escalations recorded: %(count)d") % {"count": commitments_escalate()})
 
 
 # --- Programmes and funds ---------------------------------------------------------------------
@@ -125,7 +126,7 @@ def _programmes(actor: User, log) -> dict[str, Programme]:
                 source=source, policy_document=seed,
                 description="武政办〔2009〕138号要求各项就业扶持政策实行网上申报审核；本项目的补贴标准见各版本的数值来源。")
         found[kind] = programme
-    log(f"  programmes: {len(found)}")
+    log(gettext("programmes: %(count)d") % {"count": len(found)})
     return found
 
 
@@ -141,7 +142,7 @@ def _funds(actor: User, log) -> None:
                                prior_year_revenue_fen=revenue * 100)
         if allocate and fund.allocated_fen == 0:
             fund_money_allocate(actor=actor, fund=fund, amount_fen=allocate * 100, note="演示数据：年初拨付")
-    log(f"  employment funds of {year}: {len(FUNDS)}")
+    log(gettext("employment funds of %(year)d: %(count)d") % {"year": year, "count": len(FUNDS)})
 
 
 # --- Persons and their records ----------------------------------------------------------------
@@ -324,4 +325,4 @@ def _seeker(programmes: dict, log) -> None:
         application_submit(actor=seeker, programme=programme, **_months(0, 3), basis_fen=75_000,
                            **_payee(person, sequence))
         made = 2
-    log(f"  seeker {person.name}: {made} applications new")
+    log(gettext("seeker %(name)s: %(new)d applications new") % {"name": person.name, "new": made})

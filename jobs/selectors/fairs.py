@@ -7,6 +7,8 @@ and a fair with many employers and sign-ups does not multiply rows.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -50,6 +52,20 @@ def fairs_in_period(queryset: QuerySet[JobFair], *, period: str) -> QuerySet[Job
     if period == FairPeriod.PAST:
         return queryset.filter(ends_at__lt=now).order_by("-starts_at", "-id")
     return queryset.filter(ends_at__gte=now).order_by("starts_at", "id")
+
+
+HOME_FAIRS = 4
+HOME_FAIR_DAYS = 7
+
+
+def fairs_this_week(*, fetched_by: User | None, limit: int = HOME_FAIRS) -> list[JobFair]:
+    """Published fairs from today to ``HOME_FAIR_DAYS`` days ahead (one under way included), soonest
+    first, with their counts; one query."""
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start_of_today + datetime.timedelta(days=HOME_FAIR_DAYS + 1)
+    fairs = fairs_in_period(fair_public_list(fetched_by=fetched_by), period=FairPeriod.UPCOMING)
+    return list(fairs.filter(starts_at__lt=end)[:limit])
 
 
 def fair_public_visible(*, fetched_by: User | None) -> QuerySet[JobFair]:

@@ -659,6 +659,54 @@ def vacancy_search(*, fetched_by: User | None, filters: SearchFilters, page: int
         sort=filters.effective_sort)
 
 
+HOME_VACANCIES = 6
+
+
+@dataclass
+class NearbyVacancies:
+    """The newest public vacancies for the home page: ``near`` in the reader's district (empty when
+    the district is unknown), then ``elsewhere`` in the rest of the city, ``limit`` in all."""
+
+    district: Area | None
+    near: list[VacancyHit]
+    elsewhere: list[VacancyHit]
+
+    @property
+    def vacancies(self) -> list[VacancyHit]:
+        return [*self.near, *self.elsewhere]
+
+
+def district_of(area: Area | None) -> Area | None:
+    """The district an area lies in (itself for a district); None above the district level."""
+    if area is None or len(area.path) < DISTRICT_PATH_WIDTH:
+        return None
+    return area_by_code_remembered(code=area.path[:DISTRICT_PATH_WIDTH].ljust(12, "0"))
+
+
+def vacancies_latest_near(*, fetched_by: User | None, area: Area | None,
+                          limit: int = HOME_VACANCIES) -> NearbyVacancies:
+    """The newest public vacancies, those in ``area``'s district first, the rest of the city after
+    them. The same statements as the search (no facets, no count): at most two queries."""
+    full_text = uses_full_text()
+    today, now = timezone.localdate(), timezone.now()
+    district = district_of(area)
+    near: list[VacancyHit] = []
+    if district is not None:
+        near = _search(SearchFilters(area=district, sort=SORT_NEWEST), today=today, now=now,
+                       full_text=full_text).hits(offset=0, limit=limit)
+    elsewhere: list[VacancyHit] = []
+    if len(near) < limit:
+        # The city's newest, less those already listed as near (at most ``len(near)`` of them).
+        shown = {hit.pk for hit in near}
+        city = _search(SearchFilters(sort=SORT_NEWEST), today=today, now=now, full_text=full_text)
+        elsewhere = [hit for hit in city.hits(offset=0, limit=limit + len(near)) if hit.pk not in shown]
+        elsewhere = elsewhere[:limit - len(near)]
+    names = district_names()
+    for hit in (*near, *elsewhere):
+        hit.district_name = names.get(hit.area_path[:DISTRICT_PATH_WIDTH], "")
+    return NearbyVacancies(district=district, near=near, elsewhere=elsewhere)
+
+
 def public_vacancies() -> QuerySet[Vacancy]:
     """Every public vacancy, unordered and unevaluated (the API's model for its schema)."""
     return Vacancy.objects.public()

@@ -62,6 +62,15 @@ def seeker_profile_of(*, fetched_by: User) -> SeekerProfile | None:
     return _profile_queryset().filter(account=fetched_by).first()
 
 
+def seeker_home_area(*, fetched_by: User) -> Area | None:
+    """Where the signed-in job seeker lives, from their profile (the home page's "near me"); one
+    query, none for anyone who is not a job seeker."""
+    if not _is_job_seeker(fetched_by):
+        return None
+    profile = SeekerProfile.objects.select_related("area").only("area").filter(account=fetched_by).first()
+    return profile.area if profile is not None else None
+
+
 def seeker_has_profile(*, fetched_by: User) -> bool:
     return _is_job_seeker(fetched_by) and SeekerProfile.objects.filter(account=fetched_by).exists()
 

@@ -146,6 +146,16 @@ def document_search(*, fetched_by: User | None, filters: DocumentFilters,
     return queryset.order_by("-published_version__publish_date", "-id")
 
 
+HOME_DOCUMENTS = 5
+
+
+def documents_newest(*, fetched_by: User | None, limit: int = HOME_DOCUMENTS) -> list[PolicyDocument]:
+    """The newest published documents in force or about to be (not expired, not repealed), by
+    publication date; one query."""
+    return list(document_search(fetched_by=fetched_by, filters=DocumentFilters(sort=SORT_DATE))
+                .filter(status=DocumentStatus.PUBLISHED)[:limit])
+
+
 def document_filter_choices() -> dict[str, list]:
     """Categories, issuers and years of the public documents, for the search's selects."""
     public = PolicyDocument.objects.public().order_by()

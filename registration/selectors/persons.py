@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from portal.constants import AccountType
-from portal.models import User
+from portal.models import Area, User
 from registration.constants import OPEN_UNEMPLOYMENT_STATUSES
 from registration.identity import identity_lookup_hash, identity_number_like
 from registration.models import (
@@ -92,6 +92,15 @@ def person_of_user(*, fetched_by: User | None) -> Person | None:
     if fetched_by is None or not fetched_by.is_authenticated:
         return None
     return Person.objects.select_related("area", "household_area").filter(account=fetched_by).first()
+
+
+def person_home_area(*, fetched_by: User | None) -> Area | None:
+    """Where the signed-in job seeker lives by their real-name record (the home page's "near me");
+    one query, none for anyone who is not a job seeker."""
+    if fetched_by is None or not fetched_by.is_authenticated or fetched_by.account_type != AccountType.JOB_SEEKER:
+        return None
+    person = Person.objects.select_related("area").only("area").filter(account=fetched_by).first()
+    return person.area if person is not None else None
 
 
 def my_registration_panel(*, fetched_by: User | None) -> dict | None:

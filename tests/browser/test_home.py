@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -86,4 +87,55 @@ def test_language_switcher_changes_to_english_and_back(desktop_page, live_server
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(switcher.locator("select[name=language]")).to_have_value("zh-hans")
 
+    assert page.log.problems() == []
+
+
+def test_a_seeker_on_a_phone_sees_jobs_near_them_and_searches_from_the_home_box(page, live_server, artifacts_dir):
+    from django.utils import timezone
+
+    from jobs.constants import FairStatus
+    from portal.models import Area
+    from tests.factories import TEST_PASSWORD
+    from tests.jobs.factories import EmployerFactory, JobFairFactory, SeekerProfileFactory, VacancyFactory
+    from tests.policy.factories import PolicyDocumentFactory, ServiceGuideFactory
+
+    jiangan = Area.objects.get(code="420102002003")  # 保成社区, 江岸区
+    wuchang = Area.objects.filter(path__startswith="420106", level="community").order_by("code").first()
+    VacancyFactory(employer=EmployerFactory(area=jiangan, name="江岸钢构有限公司"), title="电焊工（长白班）",
+                   published_at=timezone.now() - datetime.timedelta(days=3))
+    VacancyFactory(employer=EmployerFactory(area=wuchang, name="武昌机械厂"), title="数控车工")
+    JobFairFactory(title="江岸区春风行动招聘会", status=FairStatus.PUBLISHED,
+                   starts_at=timezone.now() + datetime.timedelta(days=2))
+    PolicyDocumentFactory(title="关于做好高校毕业生就业工作的通知", published=True)
+    for service, title in (("unemployment_registration", "失业登记"), ("employment_registration", "就业登记")):
+        ServiceGuideFactory(service=service, title=title)
+    seeker = SeekerProfileFactory(area=jiangan).account
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/")
+    page.locator("#id_username").fill(seeker.username)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+    # The district's vacancy comes first although the other is newer.
+    vacancies = page.locator("section.home-jobsvacancies li a")
+    expect(vacancies).to_have_count(2)
+    expect(vacancies.first).to_have_text("电焊工（长白班）")
+    expect(page.locator("section.home-jobsfairs")).to_contain_text("江岸区春风行动招聘会")
+    expect(page.locator("section.home-policydocuments")).to_contain_text("关于做好高校毕业生就业工作的通知")
+    expect(page.locator("section.home-policyguides li")).to_have_count(2)
+    # The search box is the first thing after the heading, within the first screen.
+    box = page.locator("form.home-search input[name=q]").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts_dir / "home-seeker-phone.png"), full_page=True)
+
+    page.locator("form.home-search input[name=q]").fill("车工")
+    with page.expect_navigation():
+        page.locator("form.home-search button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/jobs/\?q=%E8%BD%A6%E5%B7%A5$"))
+    results = page.locator("ol.results article.vacancy-card h3")
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_text("数控车工")
     assert page.log.problems() == []

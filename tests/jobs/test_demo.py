@@ -27,6 +27,6 @@ def test_jobs_demo_data_is_created_once_and_scales(capsys):
 
     call_command("demo_data", "--scale", "1")
     assert Vacancy.objects.count() == counts[1] + 500
-    assert "vacancies at scale: 500/500 written" in capsys.readouterr().out
+    assert "扩充规模的岗位：已写入 500/500" in capsys.readouterr().out
     call_command("demo_data", "--scale", "1")
     assert Vacancy.objects.count() == counts[1] + 500

@@ -33,3 +33,29 @@ def test_policy_demo_imports_the_seed_and_writes_guides_windows_and_courses_once
     community = Area.objects.filter(code__startswith="420102003", level="community").first()
     answer = window_for(fetched_by=None, area=community, service=Service.AGENCY_LICENCE)
     assert answer.window.area.code == "420102000000" and answer.fallback
+
+
+def test_the_seed_is_published_with_the_issuer_its_text_names_and_version_1_keeps_the_import():
+    from policy.demo import SEED_CORRECTION_NOTE, SEED_RETURN_REASON
+    from portal.models import StatusChange
+
+    call_command("demo_data")
+    seed = PolicyDocument.objects.get(number_key="武政办〔2009〕138号")
+    published = seed.published_version
+    assert (published.issuer, published.source) == ("武汉市人民政府办公厅", "武汉市")
+    assert published.number == 2 and published.note == SEED_CORRECTION_NOTE
+    first = seed.versions.get(number=1)
+    assert (first.issuer, first.source) == ("银川市人民政府", "银川市")  # as imported
+    assert (first.title, first.body) == (published.title, published.body)
+    # The reviewer returned the draft with the reason before the corrected version was published, and
+    # the import's warnings about the corrected fields are gone (the others stay).
+    moves = list(StatusChange.objects.filter(object_type="policy.policydocument", object_id=str(seed.pk))
+                 .order_by("id").values_list("to_status", "note"))
+    assert [status for status, _ in moves] == [DocumentStatus.IN_REVIEW, DocumentStatus.DRAFT,
+                                               DocumentStatus.IN_REVIEW, DocumentStatus.PUBLISHED]
+    assert moves[1][1] == SEED_RETURN_REASON
+    assert not {note["part"] for note in seed.import_notes} & {"issuer", "source"}
+    # The public reads the corrected issuer; running the demo again changes nothing.
+    assert document_search(fetched_by=None, filters=DocumentFilters(issuer="武汉市人民政府办公厅")).get() == seed
+    call_command("demo_data")
+    assert PolicyVersion.objects.filter(document=seed).count() == 2

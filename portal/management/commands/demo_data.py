@@ -5,6 +5,7 @@ import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from portal.models import Area
 from portal.reference.divisions import areas_load_file
@@ -19,15 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, **options):
         if scale < 0:
-            raise CommandError("--scale must be 0 or more.")
+            raise CommandError(gettext("--scale must be 0 or more."))
         started = time.monotonic()
         if not Area.objects.exists():
-            self.stdout.write("Loading the division tree first…")
+            self.stdout.write(gettext("Loading the division tree first…"))
             areas_load_file()
 
         def log(message, progress=False):
+            # Each app's builder says what it wrote, through gettext (the active language).
             elapsed = time.monotonic() - started
-            self.stdout.write(f"[{elapsed:6.1f}s] {message}")
+            self.stdout.write(gettext("[%(elapsed)6.1fs]   %(message)s") % {"elapsed": elapsed, "message": message})
 
         for config in apps.get_app_configs():
             try:
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                 if exc.name == f"{config.name}.demo":
                     continue
                 raise
-            self.stdout.write(f"{config.verbose_name}:")
+            self.stdout.write(gettext("%(app)s:") % {"app": config.verbose_name})
             module.build(scale=scale, log=log)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
+        self.stdout.write(self.style.SUCCESS(
+            gettext("Demo data ready in %(seconds).1fs.") % {"seconds": time.monotonic() - started}))
