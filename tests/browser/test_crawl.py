@@ -11,8 +11,9 @@ the crawl by being linked. On every page opened the crawl fails on
    bundled in the package; it loads nothing from the network). Roles that share templates (the
    clerks of three tiers, the officials of two, the administrators) run axe once per page and size;
 2. the page body scrolling sideways (a wide table scrolls inside its own box, not the page);
-3. a link the role is shown that answers it 403 (or 404, or a server error): every same-origin link
-   on every page opened is asked for with the role's cookies, once per address;
+3. a link the role is shown that answers it 403 (or 404, a server error, or for a signed-in role a
+   redirect to the login page): every same-origin link on every page opened is asked for with the
+   role's cookies, once per route pattern and set of query parameters (`link_key`);
 4. English words on a Chinese page, outside the allow-list below and outside code, input values and
    elements marked translate="no" or lang="en";
 5. a page answer slower than 1 s: the document request's server time (request sent → first byte),
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
@@ -36,7 +38,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import Client, RequestFactory
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from portal.context_processors import home_url_for, navigation
@@ -257,6 +259,9 @@ def crawl_role(crawl: Crawl, browser, origin: str, username: str, size: str, axe
         if response is None or response.status >= 400:
             crawl.fail("dead end", path, username, size, f"answers {response.status if response else 'nothing'}")
             continue
+        if username and final_path.startswith(reverse("login")) and not path.startswith(reverse("login")):
+            crawl.fail("dead end", path, username, size, "sends the signed-in role to the login page")
+            continue
         if final_pattern != pattern:
             if final_pattern in seen_patterns:
                 continue
@@ -317,15 +322,19 @@ def check_links(crawl: Crawl, browser, origin: str, username: str, links: dict, 
         client = Client()
         client.force_login(User.objects.get(username=username))
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": origin}])
+    login_url = reverse("login")
     started = time.perf_counter()
     for key, (link, shown_on) in links.items():
         if key in opened:
             continue
         answer = context.request.get(origin + link, max_redirects=0)
         crawl.links_checked += 1
+        page_url, size = shown_on.split(" · ")
         if answer.status in DEAD_STATUSES or answer.status >= 500:
-            crawl.fail(f"link {answer.status}", link, username, shown_on.split(" · ")[-1],
-                       f"shown on {shown_on.split(' · ')[0]}")
+            crawl.fail(f"link {answer.status}", link, username, size, f"shown on {page_url}")
+        elif username and answer.status in (301, 302) and answer.headers.get("location", "").startswith(login_url):
+            # A signed-in role sent to the login page is refused too, only less plainly.
+            crawl.fail("link to login", link, username, size, f"shown on {page_url}")
         answer.dispose()
     crawl.clock("links", started)
     context.close()
@@ -352,10 +361,13 @@ def report(crawl: Crawl, roles: list[str], artifacts_dir) -> str:
     # The combined report: every group's part, rebuilt under a lock (xdist runs groups in parallel).
     with open(artifacts_dir / "crawl-report.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        combined = [(parts / f"{group}.txt") for group in ROLE_GROUPS]
-        (artifacts_dir / "crawl-report.txt").write_text(
-            "".join(part.read_text(encoding="utf-8") + "\n" for part in combined if part.exists()),
-            encoding="utf-8")
+        texts = [part.read_text(encoding="utf-8") for part in (parts / f"{group}.txt" for group in ROLE_GROUPS)
+                 if part.exists()]
+        visits = sum(int(re.search(r"pattern × role × size\): (\d+)", text).group(1)) for text in texts)
+        failures = sum(int(re.search(r"^failures: (\d+)", text, re.M).group(1)) for text in texts)
+        header = (f"Crawl of {len(texts)} of {len(ROLE_GROUPS)} role groups: {visits} pages visited "
+                  f"(pattern × role × size), {failures} failures\n\n")
+        (artifacts_dir / "crawl-report.txt").write_text(header + "\n".join(texts), encoding="utf-8")
     return text
 
 
