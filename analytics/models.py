@@ -147,6 +147,9 @@ class EmployedPopulation(AreaOwnedModel):
         verbose_name_plural = _("employed population")
         constraints = [models.UniqueConstraint(fields=["area", "year"], name="employed_population_one_per_year")]
 
+    def __str__(self) -> str:  # the audit log names the record by it
+        return f"{self.area} {self.year}"
+
 
 class DistrictProfile(AreaOwnedModel):
     """A district's type (central or outer), which decides its indicators (seed 四)."""

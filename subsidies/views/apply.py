@@ -73,11 +73,17 @@ def _submit(form, programme, user):
     return form.submit(call)
 
 
+def may_apply_online(user) -> bool:
+    """Whether the online application pages are for this visitor: job seekers and employers, and
+    visitors not signed in (they are asked to); the public pages show their links only then."""
+    return not user.is_authenticated or _who(user) is not None
+
+
 class ApplicantMixin(LoginRequiredMixin):
     """Job seekers and employers apply online; other accounts are sent where they belong."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and _who(request.user) is None:
+        if not may_apply_online(request.user):
             raise PermissionDenied(_("Online applications are made by job seekers and employers; service windows "
                                      "enter applications on their staff pages."))
         return super().dispatch(request, *args, **kwargs)

@@ -27,6 +27,7 @@ from subsidies.forms_programmes import (
 from subsidies.models import Programme
 from subsidies.selectors.programmes import programme_annotate, programme_public, programme_staff_base, programmes_public
 from subsidies.services import programmes as services
+from subsidies.views.apply import may_apply_online
 
 # --- Public -----------------------------------------------------------------------------------
 
@@ -36,7 +37,8 @@ class ProgrammeListView(TemplateView):
     template_name = "subsidies/programmes/list.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "programmes": programmes_public(fetched_by=self.request.user)}
+        return {**super().get_context_data(**kwargs), "programmes": programmes_public(fetched_by=self.request.user),
+                "may_apply_online": may_apply_online(self.request.user)}
 
 
 @scope_exempt("A public subsidy programme and its rules in words.")
@@ -47,7 +49,8 @@ class ProgrammeDetailView(TemplateView):
         programme = programme_public(fetched_by=self.request.user, code=kwargs["code"])
         if programme is None:
             raise Http404(_("Not found."))
-        return {**super().get_context_data(**kwargs), "programme": programme}
+        return {**super().get_context_data(**kwargs), "programme": programme,
+                "may_apply_online": may_apply_online(self.request.user)}
 
 
 # --- Staff ------------------------------------------------------------------------------------

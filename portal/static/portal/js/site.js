@@ -26,9 +26,45 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
+  /* A table wider than its box scrolls inside it (.table-wrap). While it does, the box takes the
+     keyboard focus, so the table can be scrolled without a mouse, and is a region named by the
+     table's caption (or the heading before the box), so a screen reader says what gets the focus. */
+  var labelCount = 0;
+  function nameOf(box) {
+    var caption = box.querySelector("caption");
+    var heading = box.previousElementSibling;
+    while (heading && !/^H[1-6]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+    var label = caption || heading;
+    if (label && !label.id) { labelCount += 1; label.id = "scroll-label-" + labelCount; }
+    return label && label.id;
+  }
+  function markScrollingTables() {
+    var boxes = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < boxes.length; i += 1) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth) {
+        var labelId = box.getAttribute("aria-labelledby") || nameOf(box);
+        box.setAttribute("tabindex", "0");
+        if (labelId) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-labelledby", labelId);
+        }
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+      }
+    }
+  }
+
+  function start() {
     setup();
+    markScrollingTables();
+    window.addEventListener("resize", markScrollingTables);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
