@@ -265,9 +265,14 @@ def register_panel(panel: Panel) -> None:
     _registry.panels[panel.key] = panel
 
 
+def _in_order(items) -> list:
+    """By ``order``, then in the order they were registered."""
+    indexed = list(enumerate(items))
+    return [item for _, item in sorted(indexed, key=lambda pair: (pair[1].order, pair[0]))]
+
+
 def panels() -> list[Panel]:
-    indexed = list(enumerate(_registry.panels.values()))
-    return [panel for _, panel in sorted(indexed, key=lambda pair: (pair[1].order, pair[0]))]
+    return _in_order(_registry.panels.values())
 
 
 # --- Public searches -----------------------------------------------------------------------------
@@ -292,8 +297,7 @@ def register_home_section(section: HomeSection) -> None:
 
 
 def home_sections() -> list[HomeSection]:
-    indexed = list(enumerate(_registry.home_sections.values()))
-    return [section for _, section in sorted(indexed, key=lambda pair: (pair[1].order, pair[0]))]
+    return _in_order(_registry.home_sections.values())
 
 
 def register_home_area(area_of: Callable[[Any], Any]) -> None:

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from jobs.selectors.search import reference_forget
 from portal.constants import AccountType, AreaLevel, StaffRole
 from portal.models import Area, RoleGrant, User
 from portal.reference.divisions import areas_load_file
@@ -34,6 +35,15 @@ def empty_cache():
     """Every test starts with an empty cache: no throttle counts left by the tests before it."""
     cache.clear()
     yield
+
+
+@pytest.fixture
+def fresh_reference_memo():
+    """Reference tables (districts, occupations) are remembered per process; a test that reads them
+    through the search selectors starts and ends without them."""
+    reference_forget()
+    yield
+    reference_forget()
 
 
 @pytest.fixture(scope="session")

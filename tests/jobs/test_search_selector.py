@@ -18,7 +18,6 @@ from jobs.selectors.search import (
     SearchFilters,
     _matching,
     _PgSearch,
-    reference_forget,
     vacancy_public_detail,
     vacancy_search,
     vacancy_search_page_sql,
@@ -26,14 +25,9 @@ from jobs.selectors.search import (
 from portal.models import Area
 from tests.jobs.factories import EmployerFactory, VacancyFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_reference_memo")]
 
 
-@pytest.fixture(autouse=True)
-def fresh_reference_memo():
-    reference_forget()
-    yield
-    reference_forget()
 
 
 @pytest.fixture

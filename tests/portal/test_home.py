@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobs.constants import FairStatus, VacancyStatus
-from jobs.selectors.search import HOME_VACANCIES, reference_forget
+from jobs.selectors.search import HOME_VACANCIES
 from policy.constants import DocumentStatus
 from portal.constants import AccountType
 from tests.factories import UserFactory
@@ -21,15 +21,9 @@ from tests.jobs.factories import EmployerFactory, JobFairFactory, SeekerProfileF
 from tests.policy.factories import PolicyDocumentFactory, ServiceGuideFactory
 from tests.registration.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_reference_memo")]
 
 
-@pytest.fixture(autouse=True)
-def fresh_reference_memo():
-    """District names are remembered per process; each test starts without them."""
-    reference_forget()
-    yield
-    reference_forget()
 
 
 def ago(**kwargs) -> datetime.datetime:
