@@ -17,9 +17,9 @@ from jobs.constants import VacancyStatus
 from portal.constants import StaffRole
 from tests.conftest import make_staff
 from tests.jobs.factories import EmployerFactory
-from tests.jobs.test_search_selector import employer, fresh_reference_memo, make  # noqa: F401  (fixtures)
+from tests.jobs.test_search_selector import employer, make  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_reference_memo")]
 
 LIST = reverse("api:jobs:vacancy-search")
 
